@@ -1,0 +1,266 @@
+package client
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The deadlines a Client uses when its fields are zero.
+const (
+	DefaultDialTimeout      = 15 * time.Second
+	DefaultHandshakeTimeout = 15 * time.Second
+	DefaultHeaderTimeout    = 30 * time.Second
+	DefaultIdleTimeout      = 30 * time.Second
+)
+
+// A Client makes Gemini requests. Its zero value is usable: it accepts any
+// server certificate, uses the default deadlines and caps bodies at
+// DefaultMaxSize. A Client is safe for concurrent use; do not copy one after
+// first use.
+type Client struct {
+	// TrustCertificate decides whether to trust the certificate chain a
+	// server presents (chain[0] is the leaf) for address ("host:port" from
+	// the URL). It runs inside the TLS handshake: when it returns an error,
+	// the handshake fails and neither the request line nor a client
+	// certificate is sent. Do returns that error wrapped. Nil trusts every
+	// certificate.
+	TrustCertificate func(address string, chain []*x509.Certificate) error
+
+	// DialContext opens the TCP connection. Nil uses net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// DialTimeout bounds connecting; HandshakeTimeout the TLS handshake;
+	// HeaderTimeout the wait from the request line to the end of the
+	// response header; IdleTimeout the wait for each read of the body.
+	// Zero means the Default… value. The request's context bounds them all.
+	DialTimeout, HandshakeTimeout, HeaderTimeout, IdleTimeout time.Duration
+
+	// MaxSize caps the body in bytes: reading past it fails with
+	// *TooLargeError. Zero means DefaultMaxSize; negative means no cap.
+	// Response.SetMaxSize changes it for one response.
+	MaxSize int64
+
+	// SessionCache holds TLS sessions for resumption. Nil means a cache of
+	// the client's own, unless DisableResumption is set.
+	SessionCache      tls.ClientSessionCache
+	DisableResumption bool
+
+	cacheOnce sync.Once
+	cache     tls.ClientSessionCache
+}
+
+// Do sends req and returns the response once its header has arrived. A
+// non-2x status is not an error. The caller must close the response's
+// Body. Errors wrap ErrTimeout, ErrNoResponse, a *HeaderError, a *URLError,
+// the context's error, or the TrustCertificate hook's error.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	if ctx == nil {
+		panic("client: nil context")
+	}
+	if req.URL == nil {
+		return nil, &URLError{Reason: "URL is required"}
+	}
+	if !isGemini(req.URL) {
+		return nil, &URLError{URL: req.URL.String(), Reason: "not a gemini URL (scheme " + req.URL.Scheme + ")"}
+	}
+	u, err := Normalize(req.URL)
+	if err != nil {
+		return nil, err
+	}
+	address := Address(u)
+	dialAddr := req.Host
+	if dialAddr == "" {
+		dialAddr = address
+	}
+
+	raw, err := c.dial(ctx, dialAddr)
+	if err != nil {
+		return nil, err
+	}
+	rc := &rawConn{Conn: raw}
+	conn := tls.Client(rc, c.tlsConfig(u.Hostname(), address, req.Certificate))
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	fail := func(err error) (*Response, error) {
+		stop()
+		conn.Close()
+		return nil, err
+	}
+
+	d := orDefault(c.HandshakeTimeout, DefaultHandshakeTimeout)
+	conn.SetDeadline(time.Now().Add(d))
+	if err := conn.HandshakeContext(ctx); err != nil {
+		return fail(c.wrap(ctx, err, fmt.Sprintf("the TLS handshake with %s did not finish within %s", address, d), "TLS handshake with "+address))
+	}
+
+	d = orDefault(c.HeaderTimeout, DefaultHeaderTimeout)
+	conn.SetDeadline(time.Now().Add(d))
+	if _, err := io.WriteString(conn, u.String()+"\r\n"); err != nil {
+		return fail(c.wrap(ctx, err, "sending the request to "+address+" timed out", "sending the request to "+address))
+	}
+	br := bufio.NewReaderSize(conn, 16<<10)
+	status, meta, err := ReadHeader(br)
+	if err != nil {
+		return fail(c.wrap(ctx, err, fmt.Sprintf("no response header from %s within %s", address, d), "reading the response header from "+address))
+	}
+
+	state := conn.ConnectionState()
+	resp := &Response{Status: status.Canonical(), RawStatus: status, Meta: meta, TLS: state}
+	if len(state.PeerCertificates) > 0 {
+		resp.Certificate = state.PeerCertificates[0]
+	}
+	if resp.Status.Class() != StatusSuccess {
+		stop()
+		conn.Close()
+		resp.Body = io.NopCloser(strings.NewReader(""))
+		return resp, nil
+	}
+	max := c.MaxSize
+	if max == 0 {
+		max = DefaultMaxSize
+	}
+	resp.body = &body{ctx: ctx, conn: conn, raw: rc, r: br, address: address,
+		idle: orDefault(c.IdleTimeout, DefaultIdleTimeout), max: max, stop: stop, client: c}
+	resp.Body = resp.body
+	return resp, nil
+}
+
+// Get fetches rawURL with the client.
+func (c *Client) Get(ctx context.Context, rawURL string) (*Response, error) {
+	req, err := NewRequest(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(ctx, req)
+}
+
+func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
+	d := orDefault(c.DialTimeout, DefaultDialTimeout)
+	dctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	dial := c.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	conn, err := dial(dctx, "tcp", addr)
+	if err != nil {
+		if ctx.Err() == nil && dctx.Err() != nil {
+			return nil, fmt.Errorf("%w: could not connect to %s within %s", ErrTimeout, addr, d)
+		}
+		return nil, c.wrap(ctx, err, fmt.Sprintf("could not connect to %s within %s", addr, d), "connecting to "+addr)
+	}
+	return conn, nil
+}
+
+func (c *Client) tlsConfig(host, address string, cert *tls.Certificate) *tls.Config {
+	cfg := &tls.Config{
+		MinVersion: tls.VersionTLS12,
+		// The certificate is checked by TrustCertificate in
+		// VerifyConnection, which runs on full and resumed handshakes
+		// alike, before a client certificate or the request is sent.
+		InsecureSkipVerify: true,
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("the server sent no certificate")
+			}
+			if c.TrustCertificate == nil {
+				return nil
+			}
+			return c.TrustCertificate(address, cs.PeerCertificates)
+		},
+		GetClientCertificate: func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			if cert == nil {
+				return &tls.Certificate{}, nil
+			}
+			return cert, nil
+		},
+	}
+	if net.ParseIP(host) == nil {
+		cfg.ServerName = host // SNI for host names, none for IP literals
+	}
+	if cache := c.sessionCache(); cache != nil {
+		cfg.ClientSessionCache = addressCache{cache, address}
+	}
+	return cfg
+}
+
+func (c *Client) sessionCache() tls.ClientSessionCache {
+	if c.DisableResumption {
+		return nil
+	}
+	if c.SessionCache != nil {
+		return c.SessionCache
+	}
+	c.cacheOnce.Do(func() { c.cache = tls.NewLRUClientSessionCache(256) })
+	return c.cache
+}
+
+// addressCache keys sessions by host:port, not by server name alone, so a
+// session from one port is never offered to a server on another.
+type addressCache struct {
+	tls.ClientSessionCache
+	address string
+}
+
+func (a addressCache) Get(key string) (*tls.ClientSessionState, bool) {
+	return a.ClientSessionCache.Get(a.address + " " + key)
+}
+
+func (a addressCache) Put(key string, s *tls.ClientSessionState) {
+	a.ClientSessionCache.Put(a.address+" "+key, s)
+}
+
+// wrap turns an I/O error into the error Do returns: the context's error
+// when it is done, ErrTimeout with what timed out, or err with context.
+func (c *Client) wrap(ctx context.Context, err error, timeout, op string) error {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	case isTimeout(err):
+		return fmt.Errorf("%w: %s", ErrTimeout, timeout)
+	case errors.Is(err, ErrNoResponse):
+		return fmt.Errorf("%w (%s closed the connection)", ErrNoResponse, strings.TrimPrefix(op, "reading the response header from "))
+	}
+	var he *HeaderError
+	if errors.As(err, &he) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// rawConn records whether the TCP stream ended, which tells a TLS EOF
+// caused by close_notify from a bare close.
+type rawConn struct {
+	net.Conn
+	eof atomic.Bool
+}
+
+func (c *rawConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err == io.EOF {
+		c.eof.Store(true)
+	}
+	return n, err
+}

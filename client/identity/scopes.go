@@ -1,0 +1,240 @@
+package identity
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"propus/tofu/atomicfile"
+)
+
+// Scopes maps identity names to the scopes where each is used, so that a
+// browser can find the identity to present for a URL. Each scope belongs to
+// at most one identity.
+//
+// The zero value is an empty mapping, usable in memory. LoadScopes reads one
+// from a file, which Save then rewrites. A Scopes is safe for use by several
+// goroutines.
+//
+// The file is UTF-8 text, one assignment per line:
+//
+//	<scope-url> <identity-name>
+//
+// where the scope is written as Scope.String writes it (ParseScope's other
+// forms are accepted too) and the name runs to the end of the line, so it may
+// contain spaces. Blank lines and lines beginning with '#' are ignored. For
+// example:
+//
+//	# propus identity scopes
+//	gemini://example.com:1965/alice/ alice
+//	gemini://station.example:1965/ Alice at the station
+type Scopes struct {
+	mu     sync.Mutex
+	path   string
+	byName map[string][]Scope
+}
+
+// ParseError reports a malformed line in a scopes file.
+type ParseError struct {
+	Path string // the file
+	Line int    // 1-based line number
+	Err  error  // what is wrong
+}
+
+// Error returns "identity: <path>:<line>: <what is wrong>".
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("identity: %s:%d: %v", e.Path, e.Line, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// LoadScopes reads the scopes file at path. A missing file gives an empty
+// mapping. A malformed line gives a *ParseError naming the line, and no
+// Scopes, so the file cannot be overwritten by mistake. The result's Save
+// writes back to path.
+func LoadScopes(path string) (*Scopes, error) {
+	s := &Scopes{path: path, byName: map[string][]Scope{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
+	}
+	owner := map[Scope]int{} // scope -> line that assigned it
+	for i, line := range strings.Split(string(data), "\n") {
+		n := i + 1
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		j := strings.IndexAny(line, " \t")
+		if j < 0 {
+			return nil, &ParseError{Path: path, Line: n, Err: errors.New("want \"<scope-url> <identity-name>\"")}
+		}
+		scopeText, name := line[:j], strings.TrimSpace(line[j+1:])
+		sc, err := parseScope(scopeText)
+		if err != nil {
+			return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("invalid scope %q: %w", scopeText, err)}
+		}
+		if p := nameProblem(name); p != "" {
+			return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("invalid identity name %q: %s", name, p)}
+		}
+		if prev, dup := owner[sc]; dup {
+			if slices.Contains(s.byName[name], sc) {
+				continue // the same line twice
+			}
+			return nil, &ParseError{Path: path, Line: n,
+				Err: fmt.Errorf("scope %s is already given to another identity on line %d", sc, prev)}
+		}
+		owner[sc] = n
+		s.byName[name] = append(s.byName[name], sc)
+	}
+	for _, scopes := range s.byName {
+		sortScopes(scopes)
+	}
+	return s, nil
+}
+
+// Save writes the mapping to the file it was loaded from, atomically, with
+// mode 0600, creating the directory (mode 0700) if needed. Lines are sorted
+// by identity name, then by scope. A Scopes not made by LoadScopes has no
+// file and Save returns an error.
+func (s *Scopes) Save() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.path == "" {
+		return errors.New("identity: Scopes has no file; use LoadScopes")
+	}
+	var b bytes.Buffer
+	b.WriteString("# propus identity scopes: \"<scope-url> <identity-name>\" per line.\n")
+	b.WriteString("# Each identity is used for its scopes' URLs; the longest matching path wins.\n")
+	for _, name := range slices.Sorted(maps.Keys(s.byName)) {
+		for _, sc := range s.byName[name] {
+			fmt.Fprintf(&b, "%s %s\n", sc, name)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("identity: %w", err)
+	}
+	unlock, err := atomicfile.Lock(s.path)
+	if err != nil {
+		return fmt.Errorf("identity: %w", err)
+	}
+	defer unlock()
+	if err := atomicfile.WriteFile(s.path, b.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("identity: write %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Add gives scope to the identity called name, taking it from any other
+// identity that had it. The scope is normalised first (host lower-case,
+// port explicit, path cleaned); it must have a host and a valid port, and
+// name must pass CheckName.
+func (s *Scopes) Add(name string, scope Scope) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if p := scope.problem(); p != "" {
+		return fmt.Errorf("identity: %s", p)
+	}
+	sc := scope.normalize()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byName == nil {
+		s.byName = map[string][]Scope{}
+	}
+	for other := range s.byName {
+		if other != name {
+			s.remove(other, sc)
+		}
+	}
+	if !slices.Contains(s.byName[name], sc) {
+		s.byName[name] = sortScopes(append(s.byName[name], sc))
+	}
+	return nil
+}
+
+// Remove takes scope away from the identity called name, if it had it.
+func (s *Scopes) Remove(name string, scope Scope) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.remove(name, scope.normalize())
+}
+
+func (s *Scopes) remove(name string, sc Scope) {
+	scopes := slices.DeleteFunc(s.byName[name], func(x Scope) bool { return x == sc })
+	if len(scopes) == 0 {
+		delete(s.byName, name)
+	} else {
+		s.byName[name] = scopes
+	}
+}
+
+// RemoveAll takes every scope away from the identity called name, as when
+// the identity is deleted.
+func (s *Scopes) RemoveAll(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byName, name)
+}
+
+// Rename moves the scopes of the identity called oldName to newName, adding
+// them to any newName already has. newName must pass CheckName.
+func (s *Scopes) Rename(oldName, newName string) error {
+	if err := CheckName(newName); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if oldName == newName || len(s.byName[oldName]) == 0 {
+		return nil
+	}
+	merged := append(s.byName[newName], s.byName[oldName]...)
+	delete(s.byName, oldName)
+	s.byName[newName] = slices.Compact(sortScopes(merged))
+	return nil
+}
+
+// For returns the name of the identity to use for u: the one with the most
+// specific (longest path) scope that matches u. ok is false if none does.
+func (s *Scopes) For(u *url.URL) (name string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	best := -1
+	for n, scopes := range s.byName {
+		for _, sc := range scopes {
+			if l := len(sc.Path); l > best && sc.Matches(u) {
+				name, best = n, l
+			}
+		}
+	}
+	return name, best >= 0
+}
+
+// List returns a copy of the mapping: for each identity that has scopes, its
+// scopes sorted by their String form.
+func (s *Scopes) List() map[string][]Scope {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := make(map[string][]Scope, len(s.byName))
+	for n, scopes := range s.byName {
+		m[n] = slices.Clone(scopes)
+	}
+	return m
+}
+
+func sortScopes(scopes []Scope) []Scope {
+	slices.SortFunc(scopes, func(a, b Scope) int { return strings.Compare(a.String(), b.String()) })
+	return scopes
+}

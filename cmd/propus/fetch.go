@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"propus/browser/sanitize"
+	"propus/client"
+	"propus/client/identity"
+	"propus/tofu"
+)
+
+const fetchHelp = `Fetches one Gemini URL and writes the body to stdout byte for byte (control
+sequences are stripped when stdout is a terminal) and the status line to
+stderr. Server certificates are checked against your known hosts (trust on
+first use); a changed certificate is refused.
+
+Exit codes: 0 for a 2x response; 1, 3, 4, 5, 6 for a 1x, 3x, 4x, 5x, 6x
+response; 2 for a usage error or a bad URL; 7 for a network or protocol
+error (timeout, no response, malformed header, body too large); 8 when the
+server's certificate changed; 1 when a file on disk is broken.
+
+With --json, prints {"success":true,"status":20,"meta":"…","body":"…"} or
+{"success":false,"error":"…"} instead, with the same exit codes.`
+
+// fetchResult is the JSON that `fetch --json` prints: the Port of Call
+// shape.
+type fetchResult struct {
+	Success bool   `json:"success"`
+	Status  int    `json:"status,omitempty"`
+	Meta    string `json:"meta"`
+	Body    string `json:"body"`
+}
+
+type fetchError struct {
+	Success bool   `json:"success"`
+	Error   string `json:"error"`
+}
+
+func runFetch(e *env, args []string) int {
+	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
+	jsonOut := fs.Bool("json", false, "print the result as JSON (success, status, meta, body or error)")
+	timeout := fs.Int("timeout", 10000, "deadline in `ms` for connecting, the TLS handshake, the header and each read of the body")
+	maxSize := fs.Int64("max-size", client.DefaultMaxSize, "body cap in `bytes` (0: no cap)")
+	follow := fs.Bool("follow", false, "follow redirects: at most 5, within the same scheme, host and port")
+	var input optionalString
+	fs.Var(&input, "input", "answer a 10/11 input prompt with `TEXT` (sent as the query)")
+	idName := fs.String("identity", "", "present the client certificate (identity) `NAME`")
+	outFile := fs.String("o", "", "write the body to `FILE` instead of stdout")
+	fs.Usage = usageFunc(fs, "[flags] URL", fetchHelp)
+	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
+	if done {
+		return code
+	}
+
+	fail := func(code int, err error) int {
+		if *jsonOut {
+			writeJSON(e.stdout, fetchError{Success: false, Error: jsonError(err)})
+		} else {
+			fmt.Fprintf(e.stderr, "propus: %s\n", sanitize.Line(err.Error()))
+		}
+		return code
+	}
+	if len(pos) == 0 {
+		return fail(exitUsage, errors.New("URL is required"))
+	}
+	if len(pos) > 1 {
+		return fail(exitUsage, fmt.Errorf("one URL at a time (got %d)", len(pos)))
+	}
+	u, err := client.ParseURL(pos[0])
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	if *timeout <= 0 {
+		return fail(exitUsage, errors.New("--timeout must be a positive number of milliseconds"))
+	}
+
+	hosts, err := tofu.Open(e.paths.knownHosts)
+	if err != nil {
+		return fail(exitFailure, fmt.Errorf("%w (fix or move the file; propus will not overwrite it)", err))
+	}
+	d := time.Duration(*timeout) * time.Millisecond
+	c := &client.Client{
+		TrustCertificate: trustNotice(hosts, e.stderr),
+		DialTimeout:      d, HandshakeTimeout: d, HeaderTimeout: d, IdleTimeout: d,
+		MaxSize: *maxSize,
+	}
+	if *maxSize == 0 {
+		c.MaxSize = -1
+	}
+	req := &client.Request{URL: u}
+	if *idName != "" {
+		id, err := (identity.Store{Dir: e.paths.identities}).Get(*idName)
+		if err != nil {
+			return fail(exitFailure, err)
+		}
+		req.Certificate = &id.Certificate
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	resp, final, err := fetchOnce(ctx, c, req, *follow, e.stderr)
+	if err == nil && resp.Status.Class() == client.StatusInput && input.set {
+		resp.Body.Close()
+		if req.URL, err = client.InputURL(final, input.value); err == nil {
+			resp, _, err = fetchOnce(ctx, c, req, *follow, e.stderr)
+		}
+	}
+	if err != nil {
+		var changed *tofu.ChangedError
+		switch {
+		case errors.As(err, &changed):
+			return fail(exitCertChanged, changed)
+		case errors.As(err, new(*client.URLError)), errors.As(err, new(*client.RedirectError)):
+			return fail(exitUsage, err)
+		}
+		return fail(exitError, err)
+	}
+	defer resp.Body.Close()
+
+	if *jsonOut {
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return fail(exitError, err)
+		}
+		writeJSON(e.stdout, fetchResult{Success: true, Status: int(resp.RawStatus), Meta: resp.Meta, Body: string(body)})
+		return statusExit(resp.Status)
+	}
+
+	fmt.Fprintf(e.stderr, "%d %s %s\n", resp.RawStatus, resp.Status, sanitize.Line(resp.Meta))
+	if err := writeBody(resp, *outFile, e.stdout); err != nil {
+		return fail(exitError, err)
+	}
+	if resp.Truncated() {
+		fmt.Fprintln(e.stderr, "propus: warning: the body ended without TLS close_notify; it may be truncated")
+	}
+	return statusExit(resp.Status)
+}
+
+// fetchOnce sends req, following redirects within one origin when follow
+// is set, and returns the response and the URL that gave it.
+func fetchOnce(ctx context.Context, c *client.Client, req *client.Request, follow bool, stderr io.Writer) (*client.Response, *url.URL, error) {
+	if !follow {
+		resp, err := c.Do(ctx, req)
+		return resp, req.URL, err
+	}
+	resp, via, err := c.Follow(ctx, req, func(from, to *url.URL) error {
+		fmt.Fprintf(stderr, "propus: not following a redirect to another host or scheme: %s → %s\n",
+			sanitize.Line(from.String()), sanitize.Line(to.String()))
+		return client.ErrUseLastResponse
+	})
+	return resp, via[len(via)-1], err
+}
+
+// jsonError is the error text of `fetch --json`: the Port of Call strings
+// for a timeout, an empty reply and a body over the cap, else the error.
+func jsonError(err error) string {
+	var tooLarge *client.TooLargeError
+	switch {
+	case errors.Is(err, client.ErrTimeout):
+		return client.ErrTimeout.Error()
+	case errors.Is(err, client.ErrNoResponse):
+		return client.ErrNoResponse.Error()
+	case errors.As(err, &tooLarge):
+		return tooLarge.Error()
+	}
+	var ue *client.URLError
+	if errors.As(err, &ue) && ue.URL == "" {
+		return ue.Reason
+	}
+	return err.Error()
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// writeBody copies the body to the file named out (through a temporary
+// file renamed into place, so an error never leaves half a file), or to
+// stdout, with control sequences stripped when stdout is a terminal.
+func writeBody(resp *client.Response, out string, stdout io.Writer) error {
+	if out != "" {
+		tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".part*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		if _, err := io.Copy(tmp, resp.Body); err != nil {
+			tmp.Close()
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		return os.Rename(tmp.Name(), out)
+	}
+	if !isTerminal(stdout) {
+		_, err := io.Copy(stdout, resp.Body)
+		return err
+	}
+	r := bufio.NewReader(resp.Body)
+	for {
+		line, err := r.ReadString('\n')
+		io.WriteString(stdout, sanitize.Text(line))
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// optionalString is a string flag that records whether it was given, so
+// that an empty answer (--input "") differs from none.
+type optionalString struct {
+	value string
+	set   bool
+}
+
+func (o *optionalString) String() string { return o.value }
+
+func (o *optionalString) Set(s string) error {
+	o.value, o.set = s, true
+	return nil
+}
+
+// trustNotice checks certificates against hosts, and tells on stderr when
+// a new certificate is pinned after the old one expired, or when the
+// decision could not be saved.
+func trustNotice(hosts *tofu.Store, stderr io.Writer) func(string, []*x509.Certificate) error {
+	return func(address string, chain []*x509.Certificate) error {
+		res, err := hosts.Check(address, chain)
+		var saveErr *tofu.SaveError
+		if errors.As(err, &saveErr) {
+			fmt.Fprintf(stderr, "propus: warning: %v\n", saveErr)
+			err = nil
+		}
+		if err == nil && res.Outcome == tofu.ChangedAfterExpiry {
+			fmt.Fprintf(stderr, "propus: %s has a new certificate (%s); the pinned one (%s) expired on %s, so the new one is trusted\n",
+				address, res.Host.Fingerprint, res.Previous.Fingerprint, res.Previous.Expires.Format("2006-01-02"))
+		}
+		return err
+	}
+}

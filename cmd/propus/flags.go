@@ -1,0 +1,42 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// parseFlags parses args with fs, allowing flags after positional
+// arguments. It prints help to stdout for -h/--help and returns done=true
+// with the exit code to use when the command should stop.
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos []string, done bool, code int) {
+	fs.SetOutput(stderr)
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil, true, exitOK
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "(see propus %s --help)\n", fs.Name())
+			return nil, true, exitUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, false, 0
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// usageFunc prints a command's usage line, description and flags.
+func usageFunc(fs *flag.FlagSet, synopsis, description string) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: propus %s %s\n\n%s\n\nFlags:\n", fs.Name(), synopsis, description)
+		fs.PrintDefaults()
+	}
+}

@@ -1,0 +1,93 @@
+// Command propus is a terminal browser for the Gemini protocol, with a
+// bundled Gemini server. Run `propus --help` for its commands.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// command is one subcommand of propus.
+type command struct {
+	name    string
+	summary string
+	run     func(env *env, args []string) int
+}
+
+// env is what a command runs with: its streams and the paths on disk.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	paths          paths
+}
+
+var commands = []command{
+	{"fetch", "fetch one URL without a UI and print its body", runFetch},
+}
+
+const usage = `propus — a terminal browser for the Gemini protocol
+
+Usage:
+  propus [URL]              browse (the browser arrives in a later version)
+  propus COMMAND [flags]    run a command
+
+Commands:
+%s
+Flags:
+  -h, --help     show this help (propus COMMAND --help for a command's)
+  -v, --version  print the version
+
+Files: known hosts in %s
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, paths: defaultPaths()}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "propus: the browser is not built yet; try: propus fetch URL\n")
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		var list string
+		for _, c := range commands {
+			list += fmt.Sprintf("  %-8s %s\n", c.name, c.summary)
+		}
+		fmt.Fprintf(stdout, usage, list, e.paths.knownHosts)
+		return 0
+	case "-v", "--version", "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	if args[0] != "" && args[0][0] == '-' {
+		fmt.Fprintf(stderr, "propus: unknown flag %s (see propus --help)\n", args[0])
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "propus: the browser is not built yet; to fetch %s try: propus fetch %s\n", args[0], args[0])
+	return exitUsage
+}
+
+func versionString() string {
+	v := "propus " + version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return v
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"propus/client/identity"
+	"propus/tofu"
+)
+
+// server is a Gemini server on 127.0.0.1 for these tests: handle gets the
+// request line and returns the raw reply.
+type server struct {
+	port    int
+	mu      sync.Mutex
+	cert    tls.Certificate
+	clients []*x509.Certificate // the client certificate of each request, or nil
+}
+
+func newServer(t *testing.T, handle func(req string) string) *server {
+	t.Helper()
+	s := &server{cert: newCert(t)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	s.port = ln.Addr().(*net.TCPAddr).Port
+	cfg := &tls.Config{ClientAuth: tls.RequestClientCert, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c := s.cert
+		return &c, nil
+	}}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				tc := tls.Server(conn, cfg)
+				defer tc.Close()
+				tc.SetDeadline(time.Now().Add(5 * time.Second))
+				line, err := bufio.NewReader(tc).ReadString('\n')
+				if err != nil {
+					return
+				}
+				var cc *x509.Certificate
+				if pc := tc.ConnectionState().PeerCertificates; len(pc) > 0 {
+					cc = pc[0]
+				}
+				s.mu.Lock()
+				s.clients = append(s.clients, cc)
+				s.mu.Unlock()
+				reply := handle(strings.TrimSuffix(line, "\r\n"))
+				if reply == "hang" {
+					time.Sleep(2 * time.Second)
+					return
+				}
+				tc.Write([]byte(reply))
+			}()
+		}
+	}()
+	return s
+}
+
+func (s *server) url(path string) string { return "gemini://localhost:" + strconv.Itoa(s.port) + path }
+
+func (s *server) rotate(t *testing.T) {
+	s.mu.Lock()
+	s.cert = newCert(t)
+	s.mu.Unlock()
+}
+
+func newCert(t *testing.T) tls.Certificate {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "localhost"},
+		DNSNames: []string{"localhost"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// propus runs the command line with a fresh data directory unless one is
+// set, and returns exit code, stdout and stderr.
+func propus(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	if os.Getenv("XDG_DATA_HOME") == "" || !strings.HasPrefix(os.Getenv("XDG_DATA_HOME"), os.TempDir()) {
+		t.Setenv("XDG_DATA_HOME", t.TempDir())
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"fetch", "--help"}, {"fetch", "-h"}} {
+		code, out, _ := propus(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage") {
+			t.Errorf("propus %v: exit %d, stdout %q", args, code, out)
+		}
+	}
+	if code, out, _ := propus(t, "fetch", "--help"); code != 0 || !strings.Contains(out, "--json") || !strings.Contains(out, "Exit codes") {
+		t.Errorf("fetch --help does not document its flags and exit codes: %q", out)
+	}
+	for _, args := range [][]string{{"--version"}, {"-v"}} {
+		if code, out, _ := propus(t, args...); code != 0 || !strings.HasPrefix(out, "propus ") {
+			t.Errorf("propus %v: exit %d, %q", args, code, out)
+		}
+	}
+	if code, _, errOut := propus(t, "--bogus"); code != exitUsage || !strings.Contains(errOut, "unknown flag") {
+		t.Errorf("unknown flag: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := propus(t, "fetch", "--bogus", "x"); code != exitUsage || !strings.Contains(errOut, "bogus") {
+		t.Errorf("fetch with an unknown flag: exit %d, %q", code, errOut)
+	}
+}
+
+func TestFetch(t *testing.T) {
+	body := "# Title\r\n\x1b[31mred\x1b[0m \xff binary\x00\r\n"
+	s := newServer(t, func(req string) string {
+		switch {
+		case strings.HasSuffix(req, "/missing"):
+			return "51 Not here\r\n"
+		case strings.Contains(req, "/search?"):
+			return "20 text/plain\r\nyou said " + req[strings.Index(req, "?")+1:]
+		case strings.HasSuffix(req, "/search"):
+			return "10 Search for?\r\n"
+		case strings.HasSuffix(req, "/old"):
+			return "31 /search\r\n"
+		case strings.HasSuffix(req, "/away"):
+			return "30 gemini://elsewhere.example/\r\n"
+		case strings.HasSuffix(req, "/slow"):
+			return "hang"
+		case strings.HasSuffix(req, "/big"):
+			return "20 text/plain\r\n" + strings.Repeat("x", 2000)
+		}
+		return "20 text/gemini; lang=en\r\n" + body
+	})
+
+	code, out, errOut := propus(t, "fetch", s.url("/"))
+	if code != 0 || out != body || !strings.Contains(errOut, "20 SUCCESS text/gemini; lang=en") {
+		t.Errorf("fetch: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	code, out, _ = propus(t, "fetch", "--json", s.url("/"))
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != 0 || res["success"] != true ||
+		res["status"] != 20.0 || res["meta"] != "text/gemini; lang=en" || !strings.HasPrefix(res["body"].(string), "# Title") {
+		t.Errorf("--json: exit %d, %s", code, out)
+	}
+	if !strings.HasPrefix(out, `{"success":true,"status":20,"meta":`) {
+		t.Errorf("--json key order: %s", out)
+	}
+
+	tests := []struct {
+		args []string
+		code int
+		out  string // substring of stdout
+		err  string // substring of stderr
+	}{
+		{[]string{s.url("/missing")}, 5, "", "51 NOT FOUND Not here"},
+		{[]string{s.url("/search")}, 1, "", "10 INPUT Search for?"},
+		{[]string{"--input", "a b&c", s.url("/search")}, 0, "you said a%20b%26c", ""},
+		{[]string{s.url("/old")}, 3, "", "31 REDIRECT - PERMANENT /search"},
+		{[]string{"--follow", "--input", "x", s.url("/old")}, 0, "you said x", ""},
+		{[]string{"--follow", s.url("/away")}, 3, "", "not following a redirect to another host"},
+		{[]string{"--timeout", "300", s.url("/slow")}, exitError, "", "Connection timeout"},
+		{[]string{"--json", "--timeout", "300", s.url("/slow")}, exitError, `{"success":false,"error":"Connection timeout"}`, ""},
+		{[]string{"--max-size", "1000", s.url("/big")}, exitError, "", "Response too large (max 1000 bytes)"},
+		{[]string{"--max-size", "0", s.url("/big")}, 0, strings.Repeat("x", 2000), ""},
+		{[]string{}, exitUsage, "", "URL is required"},
+		{[]string{"--json"}, exitUsage, `{"success":false,"error":"URL is required"}`, ""},
+		{[]string{"gemini://user@localhost/"}, exitUsage, "", "userinfo"},
+		{[]string{"--identity", "nobody", s.url("/")}, exitFailure, "", "nobody"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := propus(t, append([]string{"fetch"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errOut, tt.err) {
+			t.Errorf("fetch %q: exit %d (want %d), stdout %.80q, stderr %q", tt.args, code, tt.code, out, errOut)
+		}
+	}
+}
+
+func TestFetchOutputFile(t *testing.T) {
+	s := newServer(t, func(string) string { return "20 application/octet-stream\r\n\x00\x01\x02" })
+	out := filepath.Join(t.TempDir(), "file.bin")
+	if code, stdout, errOut := propus(t, "fetch", "-o", out, s.url("/f")); code != 0 || stdout != "" {
+		t.Fatalf("exit %d, %q %q", code, stdout, errOut)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "\x00\x01\x02" {
+		t.Errorf("file holds %q, %v", b, err)
+	}
+}
+
+func TestFetchTOFU(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", data)
+	s := newServer(t, func(string) string { return "20 text/plain\r\nhi" })
+	if code, _, errOut := propus(t, "fetch", s.url("/")); code != 0 {
+		t.Fatalf("first fetch: %d %s", code, errOut)
+	}
+	store, err := tofu.Open(filepath.Join(data, "propus", "known_hosts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned, ok := store.Lookup("localhost:" + strconv.Itoa(s.port))
+	if !ok {
+		t.Fatal("the first fetch did not pin the certificate")
+	}
+	s.rotate(t)
+	code, out, errOut := propus(t, "fetch", s.url("/"))
+	if code != exitCertChanged || out != "" || !strings.Contains(errOut, pinned.Fingerprint) {
+		t.Errorf("changed certificate: exit %d, stdout %q, stderr %q (want both fingerprints)", code, out, errOut)
+	}
+	s.mu.Lock()
+	n := len(s.clients)
+	s.mu.Unlock()
+	if n != 1 {
+		t.Errorf("the server received %d requests, want 1: the second must not be sent", n)
+	}
+}
+
+func TestFetchIdentity(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", data)
+	id, err := identity.Create("alice", identity.ECDSAP256, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (identity.Store{Dir: filepath.Join(data, "propus", "identities")}).Add(id); err != nil {
+		t.Fatal(err)
+	}
+	s := newServer(t, func(string) string { return "20 text/plain\r\nhello" })
+	if code, _, errOut := propus(t, "fetch", "--identity", "alice", s.url("/")); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.clients) != 1 || s.clients[0] == nil || s.clients[0].Subject.CommonName != "alice" {
+		t.Errorf("the server saw client certificates %v", s.clients)
+	}
+}

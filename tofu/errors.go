@@ -1,0 +1,79 @@
+package tofu
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrNoCertificate is returned when a check or a trust is asked for without
+// a certificate.
+var ErrNoCertificate = errors.New("tofu: no certificate")
+
+// ChangedError is returned by Check (and TOFU) when an address presents a
+// key other than the pinned one while the pinned certificate has not yet
+// expired: possibly a man-in-the-middle attack, possibly a server that
+// changed its key early. Nothing is recorded. The UI should show both
+// fingerprints and dates and let the user choose between refusing,
+// Store.TrustOnce and Store.Trust.
+type ChangedError struct {
+	// Address is the canonical address that was checked.
+	Address string
+	// Old is the pin, unchanged.
+	Old Host
+	// New describes the presented certificate, as it would be pinned
+	// (FirstSeen and LastSeen are the time of the check).
+	New Host
+	// NewSubject is the presented certificate's subject, for display.
+	NewSubject string
+	// NewNotBefore is the presented certificate's NotBefore.
+	NewNotBefore time.Time
+}
+
+// Error names the address and both fingerprints.
+func (e *ChangedError) Error() string {
+	return fmt.Sprintf("tofu: the certificate of %s changed before its pin expired: "+
+		"the pinned key is %s (valid until %s), the presented key is %s (valid until %s); "+
+		"this may be a man-in-the-middle attack, so the new certificate was not trusted",
+		e.Address, e.Old.Fingerprint, e.Old.Expires.Format(time.DateOnly),
+		e.New.Fingerprint, e.New.Expires.Format(time.DateOnly))
+}
+
+// ParseError reports a known-hosts file that does not parse. The file is
+// never overwritten while it does not parse.
+type ParseError struct {
+	Path string // the file
+	Line int    // 1-based line number
+	Err  error  // what is wrong with the line
+}
+
+// Error returns "tofu: PATH:LINE: problem".
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("tofu: %s:%d: %v", e.Path, e.Line, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// SaveError reports that a change was made in memory but could not be
+// written to the file: the lock or the write failed, or the file no longer
+// parses (then Err is a *ParseError and the file was left alone). The change
+// holds for the life of the Store. Check returns it together with a valid
+// Result; TOFU ignores it, so that a disk problem never breaks a connection;
+// Store.Err keeps the latest one.
+type SaveError struct {
+	Path string // the file
+	Err  error  // why it was not written
+}
+
+// Error explains what was not saved and why.
+func (e *SaveError) Error() string {
+	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
+		return fmt.Sprintf("tofu: known hosts not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
+			e.Path, pe.Line, pe.Err)
+	}
+	return fmt.Sprintf("tofu: known hosts not saved to %s: %v", e.Path, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *SaveError) Unwrap() error { return e.Err }
