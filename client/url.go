@@ -1,10 +1,12 @@
 package client
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -97,8 +99,11 @@ func Normalize(u *url.URL) (*url.URL, error) {
 	if host == "" {
 		return nil, &URLError{URL: raw, Reason: "no host (expected gemini://host/path)"}
 	}
+	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
+		return nil, &URLError{URL: raw, Reason: "bad IPv6 address " + strconv.Quote(host)}
+	}
 	if net.ParseIP(host) == nil {
-		ascii, err := idnaProfile.ToASCII(host)
+		ascii, err := hostToASCII(host)
 		if err != nil {
 			return nil, &URLError{URL: raw, Reason: "bad host name: " + err.Error()}
 		}
@@ -161,6 +166,30 @@ func InputBytesLeft(u *url.URL, input string) int {
 	v := *u
 	v.Fragment, v.RawFragment, v.RawQuery, v.ForceQuery = "", "", "", false
 	return MaxURLLength - len(v.String()) - 1 - escapedLen(input)
+}
+
+// hostToASCII lower-cases a host name and turns an internationalised one
+// into punycode. The result must itself be a valid ASCII host name.
+func hostToASCII(host string) (string, error) {
+	if !utf8.ValidString(host) {
+		return "", errors.New("not valid UTF-8")
+	}
+	ascii, err := idnaProfile.ToASCII(host)
+	if err != nil {
+		return "", err
+	}
+	if again, err := idnaProfile.ToASCII(ascii); err != nil || again != ascii {
+		return "", errors.New("not a valid host name")
+	}
+	if ascii == "" {
+		return "", errors.New("empty once mapped")
+	}
+	for i := 0; i < len(ascii); i++ {
+		if c := ascii[i]; !unreserved(c) || c == '~' {
+			return "", errors.New("not a valid host name (character " + strconv.QuoteRune(rune(c)) + ")")
+		}
+	}
+	return ascii, nil
 }
 
 func isGemini(u *url.URL) bool { return strings.EqualFold(u.Scheme, "gemini") }
