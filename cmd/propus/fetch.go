@@ -68,7 +68,7 @@ func runFetch(e *env, args []string) int {
 		if *jsonOut {
 			writeJSON(e.stdout, fetchError{Success: false, Error: jsonError(err)})
 		} else {
-			fmt.Fprintf(e.stderr, "propus: %s\n", sanitize.Line(err.Error()))
+			fmt.Fprintf(e.stderr, "propus: %s\n", sanitize.Text(err.Error()))
 		}
 		return code
 	}
@@ -121,7 +121,8 @@ func runFetch(e *env, args []string) int {
 		var changed *tofu.ChangedError
 		switch {
 		case errors.As(err, &changed):
-			return fail(exitCertChanged, changed)
+			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, delete the line for %s from %s and fetch again.",
+				changed, changed.Address, e.paths.knownHosts))
 		case errors.As(err, new(*client.URLError)), errors.As(err, new(*client.RedirectError)):
 			return fail(exitUsage, err)
 		}
