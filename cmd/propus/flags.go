@@ -8,10 +8,18 @@ import (
 )
 
 // parseFlags parses args with fs, allowing flags after positional
-// arguments. It prints help to stdout for -h/--help and returns done=true
-// with the exit code to use when the command should stop.
+// arguments. Every command gets --version. It prints help to stdout for
+// -h/--help, the version for --version, and returns done=true with the
+// exit code to use when the command should stop.
 func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos []string, done bool, code int) {
+	showVersion := fs.Bool("version", false, "print the version")
 	fs.SetOutput(stderr)
+	defer func() {
+		if !done && *showVersion {
+			fmt.Fprintln(stdout, versionString())
+			done, code = true, exitOK
+		}
+	}()
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {

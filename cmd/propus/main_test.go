@@ -122,7 +122,7 @@ func TestHelpAndVersion(t *testing.T) {
 	if code, out, _ := propus(t, "fetch", "--help"); code != 0 || !strings.Contains(out, "--json") || !strings.Contains(out, "Exit codes") {
 		t.Errorf("fetch --help does not document its flags and exit codes: %q", out)
 	}
-	for _, args := range [][]string{{"--version"}, {"-v"}} {
+	for _, args := range [][]string{{"--version"}, {"-v"}, {"fetch", "--version"}} {
 		if code, out, _ := propus(t, args...); code != 0 || !strings.HasPrefix(out, "propus ") {
 			t.Errorf("propus %v: exit %d, %q", args, code, out)
 		}
