@@ -3,8 +3,10 @@ package client
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -189,7 +191,7 @@ func (c *Client) tlsConfig(host, address string, cert *tls.Certificate) *tls.Con
 		cfg.ServerName = host // SNI for host names, none for IP literals
 	}
 	if cache := c.sessionCache(); cache != nil {
-		cfg.ClientSessionCache = addressCache{cache, address}
+		cfg.ClientSessionCache = addressCache{cache, sessionKey(address, cert)}
 	}
 	return cfg
 }
@@ -205,11 +207,24 @@ func (c *Client) sessionCache() tls.ClientSessionCache {
 	return c.cache
 }
 
-// addressCache keys sessions by host:port, not by server name alone, so a
-// session from one port is never offered to a server on another.
+// addressCache keys sessions by host:port and client certificate, not by
+// server name alone: a session from one port is never offered to a server
+// on another, and a session made with one identity (or none) is never
+// resumed with another, since a resumed session carries the identity it
+// was made with.
 type addressCache struct {
 	tls.ClientSessionCache
 	address string
+}
+
+// sessionKey is the session cache key for a request to address with the
+// client certificate cert (nil for none).
+func sessionKey(address string, cert *tls.Certificate) string {
+	if cert == nil || len(cert.Certificate) == 0 {
+		return address + " -"
+	}
+	sum := sha256.Sum256(cert.Certificate[0])
+	return address + " " + hex.EncodeToString(sum[:8])
 }
 
 func (a addressCache) Get(key string) (*tls.ClientSessionState, bool) {

@@ -343,3 +343,37 @@ func TestNotGemini(t *testing.T) {
 		t.Errorf("err = %v, want a *URLError", err)
 	}
 }
+
+// A resumed TLS session carries the client certificate it was made with,
+// so a session is never resumed for a request with another identity (or
+// none).
+func TestResumptionKeepsIdentitiesApart(t *testing.T) {
+	f := newFixture(t, reply("20 text/plain\r\nok"))
+	alice := newCert(t, "alice", time.Now().Add(time.Hour))
+	bob := newCert(t, "bob", time.Now().Add(time.Hour))
+	var c Client
+	for _, cert := range []*tls.Certificate{&alice, &alice, &bob, nil, &alice, nil} {
+		req, _ := NewRequest(f.url("/"))
+		req.Certificate = cert
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	ex := f.waitExchanges(6)
+	want := []string{"alice", "alice", "bob", "", "alice", ""}
+	for i, e := range ex {
+		got := ""
+		if len(e.ClientCerts) > 0 {
+			got = e.ClientCerts[0].Subject.CommonName
+		}
+		if got != want[i] {
+			t.Errorf("request %d: the server saw identity %q, want %q (resumed: %v)", i, got, want[i], e.DidResume)
+		}
+	}
+	if !ex[1].DidResume || !ex[4].DidResume {
+		t.Error("sessions with the same identity were not resumed")
+	}
+}
