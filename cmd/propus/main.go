@@ -32,6 +32,7 @@ type env struct {
 
 var commands = []command{
 	{"fetch", "fetch one URL without a UI and print its body", runFetch},
+	{"serve", "serve a directory over Gemini (jetforce's flags)", runServe},
 }
 
 const usage = `propus — a terminal browser for the Gemini protocol

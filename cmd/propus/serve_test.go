@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"propus/client"
+)
+
+// syncBuffer is a bytes.Buffer safe for a server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startServe runs `propus serve` with flags on a free port and returns its
+// base URL and logs; the server stops when the test ends.
+func startServe(t *testing.T, cfg serveConfig) (string, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	var stdout, stderr syncBuffer
+	cfg.stdout, cfg.stderr = &stdout, &stderr
+	if cfg.host == "" {
+		cfg.host = "127.0.0.1"
+	}
+	if cfg.hostname == "" {
+		cfg.hostname = "localhost"
+	}
+	if cfg.indexFile == "" {
+		cfg.indexFile = "index.gmi"
+	}
+	if cfg.cgiDir == "" {
+		cfg.cgiDir = "cgi-bin"
+	}
+	if cfg.certDir == "" {
+		cfg.certDir = t.TempDir()
+	}
+	if cfg.cgiTimeout == 0 {
+		cfg.cgiTimeout = 5 * time.Second
+	}
+	srv, ln, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveUntil(ctx, srv, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve stopped with %v", err)
+		}
+	})
+	return "gemini://" + cfg.hostname + ":" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port), &stdout, &stderr
+}
+
+func fetchBody(t *testing.T, rawURL string) (*client.Response, string) {
+	t.Helper()
+	var c client.Client
+	resp, err := c.Get(context.Background(), rawURL)
+	if err != nil {
+		t.Fatalf("%s: %v", rawURL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "cgi-bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "hello"), []byte("#!/bin/sh\nprintf '20 text/plain\\r\\nhello %s' \"$QUERY_STRING\"\n"), 0o755)
+	base, stdout, stderr := startServe(t, serveConfig{dir: dir, lang: "en", rateLimit: "100/m"})
+
+	resp, body := fetchBody(t, base+"/")
+	if resp.Status != 20 || resp.Meta != "text/gemini; lang=en" || body != "# Home\n" {
+		t.Errorf("index: %d %q %q", resp.Status, resp.Meta, body)
+	}
+	if resp, body = fetchBody(t, base+"/cgi-bin/hello?x"); resp.Status != 20 || body != "hello x" {
+		t.Errorf("cgi: %d %q %q", resp.Status, resp.Meta, body)
+	}
+	if resp, _ = fetchBody(t, strings.Replace(base, "localhost", "127.0.0.1", 1)+"/"); resp.Status != 53 {
+		t.Errorf("another host: %d %q, want 53", resp.Status, resp.Meta)
+	}
+	if !strings.Contains(stderr.String(), "SHA256:") {
+		t.Errorf("the certificate's fingerprint is not printed: %q", stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"`+base+`/" 20 "text/gemini; lang=en" 7`) {
+		t.Errorf("access log: %q", stdout.String())
+	}
+}
+
+func TestServeKeepsItsCertificate(t *testing.T) {
+	certDir := t.TempDir()
+	first, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir})
+	r1, _ := fetchBody(t, first+"/")
+	second, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir})
+	r2, _ := fetchBody(t, second+"/")
+	if !r1.Certificate.Equal(r2.Certificate) {
+		t.Error("a second start made a new certificate")
+	}
+	key, err := os.Stat(filepath.Join(certDir, "localhost.key"))
+	if err != nil || key.Mode().Perm() != 0o600 {
+		t.Errorf("key file: %v %v", key.Mode(), err)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	if code, out, _ := propus(t, "serve", "--help"); code != 0 || !strings.Contains(out, "--rate-limit") || !strings.Contains(out, "--tls-certfile") {
+		t.Errorf("serve --help: %d %q", code, out)
+	}
+	for _, args := range [][]string{
+		{"serve", "--rate-limit", "lots"},
+		{"serve", "--tls-certfile", "x.pem"},
+		{"serve", "--vhost", "nodir"},
+		{"serve", "extra"},
+	} {
+		if code, _, errOut := propus(t, append(args, "--port", "0")...); code != exitUsage || errOut == "" {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+}
+
+func TestServeVirtualHosts(t *testing.T) {
+	main, other := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(main, "index.gmi"), []byte("main site\n"), 0o644)
+	os.WriteFile(filepath.Join(other, "index.gmi"), []byte("other site\n"), 0o644)
+	var vh vhostFlag
+	if err := vh.Set("other.test=" + other); err != nil {
+		t.Fatal(err)
+	}
+	base, _, _ := startServe(t, serveConfig{dir: main, vhosts: vh})
+	addr := strings.TrimPrefix(base, "gemini://localhost")
+	for host, want := range map[string]string{"localhost": "main site\n", "other.test": "other site\n"} {
+		var c client.Client
+		req, _ := client.NewRequest("gemini://" + host + addr + "/")
+		req.Host = "127.0.0.1" + addr
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != want || resp.Certificate.Subject.CommonName != host {
+			t.Errorf("%s: %q from a certificate for %q", host, body, resp.Certificate.Subject.CommonName)
+		}
+	}
+}

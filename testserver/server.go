@@ -1,0 +1,418 @@
+package testserver
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"propus/client"
+)
+
+// The defaults a Server uses when its fields are zero.
+const (
+	DefaultReadTimeout  = 10 * time.Second
+	DefaultWriteTimeout = 60 * time.Second
+	DefaultMaxConns     = 512
+)
+
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
+// or Close.
+var ErrServerClosed = errors.New("testserver: server closed")
+
+// A Server serves Gemini over TLS. Set its fields before calling Serve.
+type Server struct {
+	// Addr is the address to listen on for ListenAndServe
+	// (default "127.0.0.1:1965").
+	Addr string
+	// Handler answers the requests that pass the protocol's checks.
+	Handler Handler
+	// TLSConfig supplies the certificates (Certificates or
+	// GetCertificate, which sees the SNI name, or GetConfigForClient).
+	// The server requests a client certificate but never requires one,
+	// and speaks TLS 1.2 or newer, with the configurations
+	// GetConfigForClient returns too.
+	TLSConfig *tls.Config
+
+	// ReadTimeout bounds the time from accepting a connection to the end
+	// of its request line, handshake included; a client that has not sent
+	// a request line by then is closed without a reply. WriteTimeout
+	// bounds each write of the response. Zero means the Default… value.
+	ReadTimeout, WriteTimeout time.Duration
+	// MaxConns caps concurrent connections (default DefaultMaxConns). At
+	// the cap, the connection that has waited longest for its request line
+	// is dropped to make room, so idle connections cannot starve real
+	// requests.
+	MaxConns int
+
+	// AccessLog receives one line per response, in jetforce's format:
+	//   IP [dd/Mon/YYYY:HH:MM:SS +zzzz] "URL" STATUS "META" BYTES
+	AccessLog io.Writer
+	// ErrorLog receives errors and handler panics; nil means standard
+	// error.
+	ErrorLog *log.Logger
+
+	mu         sync.Mutex
+	listeners  map[net.Listener]struct{}
+	conns      map[*conn]struct{}
+	shutdown   atomic.Bool
+	active     sync.WaitGroup
+	logMu      sync.Mutex
+	baseCtx    context.Context
+	cancelBase context.CancelFunc
+}
+
+// ListenAndServe listens on s.Addr and serves.
+func (s *Server) ListenAndServe() error {
+	addr := s.Addr
+	if addr == "" {
+		addr = "127.0.0.1:1965"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(l)
+}
+
+// Serve accepts connections on l and serves each in its own goroutine. It
+// returns ErrServerClosed after Shutdown or Close.
+func (s *Server) Serve(l net.Listener) error {
+	if s.TLSConfig == nil || len(s.TLSConfig.Certificates) == 0 && s.TLSConfig.GetCertificate == nil && s.TLSConfig.GetConfigForClient == nil {
+		return errors.New("testserver: TLSConfig has no certificate")
+	}
+	cfg := s.TLSConfig.Clone()
+	tlsDefaults(cfg)
+	if get := cfg.GetConfigForClient; get != nil {
+		cfg.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+			c, err := get(hello)
+			if c == nil || err != nil {
+				return c, err
+			}
+			c = c.Clone()
+			tlsDefaults(c)
+			return c, nil
+		}
+	}
+	s.mu.Lock()
+	if s.shutdown.Load() {
+		s.mu.Unlock()
+		l.Close()
+		return ErrServerClosed
+	}
+	if s.listeners == nil {
+		s.listeners = map[net.Listener]struct{}{}
+		s.conns = map[*conn]struct{}{}
+		s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
+	}
+	s.listeners[l] = struct{}{}
+	s.mu.Unlock()
+
+	var delay time.Duration
+	for {
+		raw, err := l.Accept()
+		if err != nil {
+			if s.shutdown.Load() {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, os.ErrDeadlineExceeded) || isTemporary(err) {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				s.logf("testserver: accept: %v; retrying in %v", err, delay)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		c := &conn{srv: s, raw: raw, tc: tls.Server(raw, cfg), remote: raw.RemoteAddr().String(), start: time.Now()}
+		// Set before track, so that Shutdown's deadline is never undone.
+		raw.SetDeadline(c.start.Add(orDefault(s.ReadTimeout, DefaultReadTimeout)))
+		if !s.track(c) {
+			raw.Close()
+			continue
+		}
+		go c.serve()
+	}
+}
+
+// tlsDefaults makes cfg speak TLS 1.2 or newer and request (not require)
+// a client certificate.
+func tlsDefaults(cfg *tls.Config) {
+	if cfg.MinVersion < tls.VersionTLS12 {
+		cfg.MinVersion = tls.VersionTLS12
+	}
+	if cfg.ClientAuth == tls.NoClientCert {
+		cfg.ClientAuth = tls.RequestClientCert
+	}
+}
+
+func isTemporary(err error) bool {
+	te, ok := err.(interface{ Temporary() bool })
+	return ok && te.Temporary()
+}
+
+// track adds c to the live connections, making room at the cap. It
+// reports false when the server is shutting down.
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown.Load() {
+		return false
+	}
+	max := s.MaxConns
+	if max <= 0 {
+		max = DefaultMaxConns
+	}
+	if len(s.conns) >= max {
+		var oldest *conn
+		for o := range s.conns {
+			if !o.busy.Load() && (oldest == nil || o.start.Before(oldest.start)) {
+				oldest = o
+			}
+		}
+		if oldest == nil {
+			return false // every connection is busy answering
+		}
+		oldest.raw.Close()
+		delete(s.conns, oldest)
+	}
+	s.conns[c] = struct{}{}
+	s.active.Add(1)
+	c.ctx, c.cancel = context.WithCancel(s.baseCtx)
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	c.cancel()
+	s.active.Done()
+}
+
+// Shutdown stops accepting, closes connections still waiting for their
+// request line (with close_notify once the handshake is done), and waits
+// for the responses in flight to finish, or for ctx to be done, then
+// closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdown.Store(true)
+	s.mu.Lock()
+	for l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		if !c.busy.Load() {
+			// The request line's read ends now; serve closes the
+			// connection with close_notify.
+			c.raw.SetReadDeadline(time.Now())
+		}
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.active.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.Close()
+		return ctx.Err()
+	}
+}
+
+// Close stops the server at once, closing every connection.
+func (s *Server) Close() error {
+	s.shutdown.Store(true)
+	s.mu.Lock()
+	for l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.raw.Close()
+	}
+	if s.cancelBase != nil {
+		s.cancelBase()
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.ErrorLog != nil {
+		s.ErrorLog.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// conn is one client connection.
+type conn struct {
+	srv    *Server
+	raw    net.Conn
+	tc     *tls.Conn
+	remote string
+	start  time.Time
+	busy   atomic.Bool // a request line arrived: answering
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (c *conn) serve() {
+	s := c.srv
+	defer s.untrack(c)
+	defer c.raw.Close()
+
+	if err := c.tc.HandshakeContext(c.ctx); err != nil {
+		return
+	}
+	line, lineErr := readRequestLine(bufio.NewReaderSize(c.tc, 1100))
+	err := lineErr
+	if errors.Is(err, errNoRequest) {
+		c.tc.Close() // no reply, but close_notify
+		return
+	}
+	c.busy.Store(true)
+	c.raw.SetDeadline(time.Time{})
+
+	resp := &response{c: c, w: bufio.NewWriterSize(c.tc, 16<<10), writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout)}
+	var u *url.URL
+	if err == nil {
+		u, err = ParseRequest(line)
+	}
+	var re *RequestError
+	switch {
+	case errors.As(err, &re):
+		resp.WriteHeader(re.Status, re.Meta)
+	case err != nil:
+		resp.WriteHeader(client.StatusBadRequest, "Bad request")
+	default:
+		state := c.tc.ConnectionState()
+		req := &Request{URL: u, RawURL: line, RemoteAddr: c.remote, LocalAddr: c.raw.LocalAddr().String(),
+			TLS: &state, ServerName: state.ServerName, ctx: c.ctx}
+		if len(state.PeerCertificates) > 0 {
+			req.Certificate = state.PeerCertificates[0]
+		}
+		c.handle(resp, req)
+	}
+	if resp.hijacked {
+		s.access(c.remote, line, 0, "(hijacked)", 0)
+		return
+	}
+	if !resp.wroteHeader {
+		resp.WriteHeader(client.StatusSuccess, "text/gemini")
+	}
+	c.tc.SetWriteDeadline(time.Now().Add(resp.writeTimeout))
+	resp.w.Flush()
+	switch {
+	case resp.aborted:
+		// No close_notify: the client can tell the body was cut short.
+	case lineErr != nil:
+		c.closeLingering() // the rest of an over-long line may be on its way
+	default:
+		c.tc.Close() // close_notify after every reply
+	}
+	s.access(c.remote, line, resp.status, resp.meta, resp.bytes)
+}
+
+// How long and how much closeLingering reads before it closes.
+const (
+	lingerTimeout = 2 * time.Second
+	lingerBytes   = 1 << 20
+)
+
+// closeLingering sends close_notify and a FIN, then reads and discards
+// what the client still sends until it closes too (for lingerTimeout and
+// lingerBytes at most). Closing with unread data would reset the
+// connection, and the reset can destroy the reply before the client has
+// read it. The connection counts as idle meanwhile: Shutdown closes it at
+// once, and so does the MaxConns cap when it needs room.
+func (c *conn) closeLingering() {
+	c.tc.CloseWrite()
+	if cw, ok := c.raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.raw.SetReadDeadline(time.Now().Add(lingerTimeout))
+	c.busy.Store(false) // after the deadline, which Shutdown's must follow
+	if c.srv.shutdown.Load() {
+		c.raw.Close()
+		return
+	}
+	io.CopyN(io.Discard, c.raw, lingerBytes)
+	c.raw.Close()
+}
+
+// handle runs the handler, turning a panic into 42, or, when the header
+// is out already, into an aborted response.
+func (c *conn) handle(resp *response, req *Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.srv.logf("testserver: panic serving %s %q: %v\n%s", c.remote, req.RawURL, p, debug.Stack())
+			switch {
+			case resp.hijacked:
+			case resp.wroteHeader:
+				resp.aborted = true
+			default:
+				resp.WriteHeader(client.StatusCGIError, "An unexpected error occurred")
+			}
+		}
+	}()
+	h := c.srv.Handler
+	if h == nil {
+		h = HandlerFunc(NotFound)
+	}
+	h.ServeGemini(resp, req)
+}
+
+// access writes one access-log line.
+func (s *Server) access(remote, rawURL string, status client.Status, meta string, bytes int64) {
+	if s.AccessLog == nil {
+		return
+	}
+	ip, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		ip = remote
+	}
+	line := fmt.Sprintf("%s [%s] \"%s\" %d \"%s\" %d\n", ip, time.Now().Format("02/Jan/2006:15:04:05 -0700"),
+		logEscape(rawURL), status, logEscape(meta), bytes)
+	s.logMu.Lock()
+	io.WriteString(s.AccessLog, line)
+	s.logMu.Unlock()
+}
+
+// logEscape escapes quotes and backslashes with a backslash, as jetforce
+// does, and control characters as \xNN, so a request cannot forge log
+// lines.
+func logEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c == 0x7f:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(c)|0x100, 16)[1:])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
