@@ -1,17 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,84 +13,37 @@ import (
 	"time"
 
 	"propus/client/identity"
+	"propus/testserver"
 	"propus/tofu"
 )
 
-// server is a Gemini server on 127.0.0.1 for these tests: handle gets the
-// request line and returns the raw reply.
+// server is a testserver whose handler answers each request line with
+// the raw reply handle returns ("hang" waits two seconds and sends nothing),
+// and records the client certificate of every request.
 type server struct {
-	port    int
+	*testserver.TestServer
 	mu      sync.Mutex
-	cert    tls.Certificate
 	clients []*x509.Certificate // the client certificate of each request, or nil
 }
 
 func newServer(t *testing.T, handle func(req string) string) *server {
 	t.Helper()
-	s := &server{cert: newCert(t)}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	s.port = ln.Addr().(*net.TCPAddr).Port
-	cfg := &tls.Config{ClientAuth: tls.RequestClientCert, GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	s := &server{}
+	s.TestServer = testserver.NewServer(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		c := s.cert
-		return &c, nil
-	}}
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				tc := tls.Server(conn, cfg)
-				defer tc.Close()
-				tc.SetDeadline(time.Now().Add(5 * time.Second))
-				line, err := bufio.NewReader(tc).ReadString('\n')
-				if err != nil {
-					return
-				}
-				var cc *x509.Certificate
-				if pc := tc.ConnectionState().PeerCertificates; len(pc) > 0 {
-					cc = pc[0]
-				}
-				s.mu.Lock()
-				s.clients = append(s.clients, cc)
-				s.mu.Unlock()
-				reply := handle(strings.TrimSuffix(line, "\r\n"))
-				if reply == "hang" {
-					time.Sleep(2 * time.Second)
-					return
-				}
-				tc.Write([]byte(reply))
-			}()
+		s.clients = append(s.clients, r.Certificate)
+		s.mu.Unlock()
+		reply := handle(r.RawURL)
+		if reply == "hang" {
+			time.Sleep(2 * time.Second)
+			return
 		}
-	}()
+		testserver.Raw(reply).ServeGemini(w, r)
+	}))
 	return s
 }
 
-func (s *server) url(path string) string { return "gemini://localhost:" + strconv.Itoa(s.port) + path }
-
-func (s *server) rotate(t *testing.T) {
-	s.mu.Lock()
-	s.cert = newCert(t)
-	s.mu.Unlock()
-}
-
-func newCert(t *testing.T) tls.Certificate {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "localhost"},
-		DNSNames: []string{"localhost"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
+func (s *server) url(path string) string { return s.URLFor(path) }
 
 // propus runs the command line with a fresh data directory unless one is
 // set, and returns exit code, stdout and stderr.
@@ -222,11 +167,11 @@ func TestFetchTOFU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pinned, ok := store.Lookup("localhost:" + strconv.Itoa(s.port))
+	pinned, ok := store.Lookup("localhost:" + strconv.Itoa(s.Port))
 	if !ok {
 		t.Fatal("the first fetch did not pin the certificate")
 	}
-	s.rotate(t)
+	s.RotateCertificate()
 	code, out, errOut := propus(t, "fetch", s.url("/"))
 	if code != exitCertChanged || out != "" || !strings.Contains(errOut, pinned.Fingerprint) {
 		t.Errorf("changed certificate: exit %d, stdout %q, stderr %q (want both fingerprints)", code, out, errOut)
