@@ -159,6 +159,10 @@ func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 		if ctx.Err() == nil && dctx.Err() != nil {
 			return nil, fmt.Errorf("%w: could not connect to %s within %s", ErrTimeout, addr, d)
 		}
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err // "connect: connection refused", without the address again
+		}
 		return nil, c.wrap(ctx, err, fmt.Sprintf("could not connect to %s within %s", addr, d), "connecting to "+addr)
 	}
 	return conn, nil

@@ -24,13 +24,34 @@ func Text(s string) string { return clean(s, false) }
 // become a space.
 func Line(s string) string { return clean(s, true) }
 
+// isClean reports whether s holds nothing to remove: printable ASCII,
+// valid UTF-8 outside the C1 range, and TAB and LF unless oneLine.
+func isClean(s string, oneLine bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c < 0x7f || !oneLine && (c == '\t' || c == '\n') {
+				i++
+				continue
+			}
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r <= 0x9f {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
 func clean(s string, oneLine bool) string {
+	if isClean(s, oneLine) {
+		return s // the common case, in any script: nothing to do, nothing allocated
+	}
 	i := 0
 	for i < len(s) && (s[i] >= 0x20 && s[i] < 0x7f || !oneLine && (s[i] == '\t' || s[i] == '\n')) {
 		i++
-	}
-	if i == len(s) {
-		return s // the common case: nothing to do, nothing allocated
 	}
 	var b strings.Builder
 	b.Grow(len(s))

@@ -74,3 +74,11 @@ func BenchmarkTextClean(b *testing.B) {
 		Text(s)
 	}
 }
+
+func TestCleanTextIsNotCopied(t *testing.T) {
+	for _, s := range []string{"plain ascii", "日本語 🎉 e\u0301 שלום", "tab\tand\nnewline"} {
+		if n := testing.AllocsPerRun(10, func() { Text(s) }); n != 0 {
+			t.Errorf("Text(%q) allocates %v times", s, n)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 )
 
@@ -38,7 +39,7 @@ var commands = []command{
 const usage = `propus — a terminal browser for the Gemini protocol
 
 Usage:
-  propus [URL]              browse (the browser arrives in a later version)
+  propus [URL...]           browse (a tab per URL; no URL: the home page)
   propus COMMAND [flags]    run a command
 
 Commands:
@@ -53,8 +54,7 @@ Files: known hosts in %s
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, paths: defaultPaths()}
 	if len(args) == 0 {
-		fmt.Fprint(stderr, "propus: the browser is not built yet; try: propus fetch URL\n")
-		return exitUsage
+		return runBrowse(e, nil)
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -77,8 +77,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "propus: unknown flag %s (see propus --help)\n", args[0])
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "propus: the browser is not built yet; to fetch %s try: propus fetch %s\n", args[0], args[0])
-	return exitUsage
+	return runBrowse(e, args)
 }
 
 func versionString() string {
@@ -92,3 +91,6 @@ func versionString() string {
 	}
 	return v
 }
+
+// lookPath is exec.LookPath, a variable for tests.
+var lookPath = exec.LookPath

@@ -13,6 +13,7 @@ type paths struct {
 	knownHosts string // known hosts (TOFU pins)
 	identities string // one .crt/.key pair per identity
 	scopes     string // where each identity is used
+	downloads  string // where downloads are saved
 }
 
 func defaultPaths() paths {
@@ -23,5 +24,6 @@ func defaultPaths() paths {
 		knownHosts: filepath.Join(data, "known_hosts"),
 		identities: filepath.Join(data, "identities"),
 		scopes:     filepath.Join(data, "identities", "scopes"),
+		downloads:  xdg.UserDirs.Download,
 	}
 }

@@ -1,0 +1,111 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+func TestDecoder(t *testing.T) {
+	tests := []struct {
+		charset string
+		in      string
+		want    string
+	}{
+		{"ISO-8859-1", "caf\xe9 \xa9 \xbd", "café © ½"},
+		{"latin1", "na\xefve", "naïve"},
+		{"iso-8859-2", "\xaf\xf3\xb3\xe6", "Żółć"},
+		{"ISO-8859-7", "\xc5\xeb\xeb\xe7\xed\xe9\xea\xdc", "Ελληνικά"},
+		{"windows-1252", "\x93quoted\x94 \x91x\x92 \x85 \x80", "“quoted” ‘x’ … €"},
+		{"cp1252", "\x93q\x94", "“q”"},
+		{"windows-1251", "\xcf\xf0\xe8\xe2\xe5\xf2", "Привет"},
+		{"KOI8-R", "\xf0\xd2\xc9\xd7\xc5\xd4, \xcd\xc9\xd2", "Привет, мир"},
+		{"Shift_JIS", "\x93\xfa\x96{\x8c\xea\x82\xcc\x83e\x83L\x83X\x83g", "日本語のテキスト"},
+		{"sjis", "\x93\xfa\x96{\x8c\xea", "日本語"},
+		{"EUC-JP", "\xc6\xfc\xcb\xdc\xb8\xec", "日本語"},
+		{"GBK", "\xd6\xd0\xce\xc4\xd7\xd6\xb7\xfb", "中文字符"},
+		{"gb2312", "\xd6\xd0\xce\xc4", "中文"},
+		{"Big5", "\xa4\xa4\xa4\xe5\xa6r", "中文字"},
+		{"IBM437", "\xc9\xcd\xbb", "╔═╗"},      // IANA only, not a WHATWG label
+		{"HZ-GB-2312", "~{VPND~} ok", "中文 ok"}, // a WHATWG "replacement" label that IANA decodes
+		{"UTF-16LE", "\xff\xfeh\x00i\x00 \x00\xac\x20", "hi €"},
+		{"utf-16le", "h\x00i\x00", "hi"},
+		{"UTF-16BE", "\x00h\x00i\x00 \x20\xac", "hi €"},
+		{"UTF-16BE", "\xfe\xff\x00h\x00i", "hi"},
+		{"UTF-16", "\xff\xfeh\x00i\x00", "hi"},
+		{"UTF-16", "\xfe\xff\x00h\x00i", "hi"},
+		{"UTF-16", "\x00h\x00i", "hi"}, // no BOM: big-endian (RFC 2781)
+		{"ISO-8859-1", "", ""},
+		{"Shift_JIS", "\x93", "\ufffd"}, // truncated sequence
+	}
+	for _, tt := range tests {
+		for _, oneByte := range []bool{false, true} {
+			var src io.Reader = strings.NewReader(tt.in)
+			if oneByte {
+				src = iotest.OneByteReader(src) // characters split across reads
+			}
+			r, err := Decoder(src, tt.charset)
+			if err != nil {
+				t.Errorf("Decoder(%q): %v", tt.charset, err)
+				continue
+			}
+			got, err := io.ReadAll(r)
+			if err != nil {
+				t.Errorf("Decoder(%q): reading: %v", tt.charset, err)
+				continue
+			}
+			if string(got) != tt.want {
+				t.Errorf("Decoder(%q) on %q (one byte at a time: %v) = %q, want %q", tt.charset, tt.in, oneByte, got, tt.want)
+			}
+		}
+	}
+}
+
+func TestDecoderPassThrough(t *testing.T) {
+	const body = "héllo \xff wörld" // invalid byte left for the sanitiser
+	for _, cs := range []string{"", "utf-8", "UTF-8", `"utf-8"`, " Utf-8 ", "utf8", "us-ascii", "US-ASCII", "ascii", "ANSI_X3.4-1968", "unicode-1-1-utf-8"} {
+		src := strings.NewReader(body)
+		r, err := Decoder(src, cs)
+		if err != nil {
+			t.Errorf("Decoder(%q): %v", cs, err)
+			continue
+		}
+		if r != io.Reader(src) {
+			t.Errorf("Decoder(%q) wrapped the reader; want it as it is", cs)
+		}
+		got, _ := io.ReadAll(r)
+		if string(got) != body {
+			t.Errorf("Decoder(%q) = %q, want %q", cs, got, body)
+		}
+	}
+}
+
+func TestDecoderUnknown(t *testing.T) {
+	const body = "bytes \x93as\x94 they are"
+	for _, cs := range []string{"x-klingon", "utf-9", "ISO-2022-KR", "csISO2022KR", "\x1b[31m"} {
+		src := bytes.NewReader([]byte(body))
+		r, err := Decoder(src, cs)
+		var uerr *UnknownCharsetError
+		if !errors.As(err, &uerr) {
+			t.Errorf("Decoder(%q) error = %v, want *UnknownCharsetError", cs, err)
+			continue
+		}
+		if uerr.Charset != cs {
+			t.Errorf("Decoder(%q): Charset = %q", cs, uerr.Charset)
+		}
+		if strings.ContainsRune(err.Error(), 0x1b) {
+			t.Errorf("Decoder(%q): error %q holds an ESC", cs, err)
+		}
+		if r == nil {
+			t.Errorf("Decoder(%q) returned a nil reader", cs)
+			continue
+		}
+		got, _ := io.ReadAll(r)
+		if string(got) != body {
+			t.Errorf("Decoder(%q) = %q, want the bytes as they are", cs, got)
+		}
+	}
+}

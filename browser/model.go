@@ -1,0 +1,254 @@
+package browser
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/render"
+	"propus/client"
+	"propus/tofu"
+)
+
+// Options are what the browser runs with; cmd/propus fills them in.
+type Options struct {
+	// Client makes the requests; its timeouts and size cap are used. Its
+	// TrustCertificate is not: certificates are checked against Hosts.
+	Client *client.Client
+	// Hosts is the known-hosts store (TOFU). Nil trusts every certificate.
+	Hosts *tofu.Store
+	// Home is the page a new tab opens (default about:home).
+	Home string
+	// ReadingWidth is the widest text wraps (default 100 columns).
+	ReadingWidth int
+	// DownloadDir is where downloads are saved.
+	DownloadDir string
+	// Openers maps a MIME type ("image/png"), a MIME family ("image/*")
+	// or a URL scheme ("https") to a command that opens it, e.g.
+	// "xdg-open %s".
+	Openers map[string]string
+	// NoClipboard turns off copying with OSC 52.
+	NoClipboard bool
+	// NoColor turns colour off (NO_COLOR).
+	NoColor bool
+}
+
+// mode is what the keyboard is talking to.
+type mode int
+
+const (
+	modeNormal   mode = iota
+	modeOpen          // the URL prompt
+	modeSearch        // the search prompt
+	modeOutline       // the outline of headings
+	modeInfo          // page info
+	modeHelp          // full help
+	modeQuestion      // a question with lettered answers
+)
+
+// Model is the browser: the root Bubble Tea model.
+type Model struct {
+	opts   Options
+	keys   KeyMap
+	styles Styles
+	help   help.Model
+
+	tabs   []*tab
+	active int
+	nextID int
+
+	width, height int
+	sessions      tls.ClientSessionCache
+	visited       map[string]bool
+	history       []string // addresses visited, oldest first, for completion
+
+	mode     mode
+	input    textinput.Model
+	number   string  // digits typed towards "follow link N"
+	gPending *gState // "g" was pressed: maybe gt/gT
+	outline  outlineState
+	question *question
+	spinner  spinner.Model
+	message  string // a word in the status line until the next key
+	msgError bool
+	download *downloadState
+}
+
+// gState remembers what "g" did, so that "gt" can undo the jump to the top.
+type gState struct{ top render.Pos }
+
+// New returns a browser with one tab per URL (the home page when none).
+func New(opts Options, urls ...string) *Model {
+	if opts.Client == nil {
+		opts.Client = &client.Client{}
+	}
+	if opts.Home == "" {
+		opts.Home = "about:home"
+	}
+	if opts.ReadingWidth <= 0 {
+		opts.ReadingWidth = 100
+	}
+	m := &Model{
+		opts:     opts,
+		keys:     DefaultKeyMap(),
+		help:     help.New(),
+		sessions: tls.NewLRUClientSessionCache(256),
+		visited:  map[string]bool{},
+		spinner:  spinner.New(spinner.WithSpinner(spinner.Dot)),
+		input:    textinput.New(),
+	}
+	m.setStyles(true)
+	if len(urls) == 0 {
+		urls = []string{opts.Home}
+	}
+	for _, u := range urls {
+		m.tabs = append(m.tabs, m.newTab())
+		m.tabs[len(m.tabs)-1].loading = u
+	}
+	return m
+}
+
+func (m *Model) setStyles(isDark bool) {
+	if m.opts.NoColor {
+		m.styles = PlainStyles()
+	} else {
+		m.styles = DefaultStyles(isDark)
+	}
+	m.help.Styles = m.styles.Help
+	for _, t := range m.tabs {
+		if t.page != nil {
+			t.page.view.Styles = m.styles.Page
+		}
+	}
+}
+
+func (m *Model) newTab() *tab {
+	m.nextID++
+	return &tab{id: m.nextID}
+}
+
+// Init asks for the terminal's background colour and starts the first
+// loads.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	for _, t := range m.tabs {
+		addr := t.loading
+		t.loading = ""
+		cmds = append(cmds, m.navigate(t, addr, false))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) tab() *tab { return m.tabs[m.active] }
+
+// pageHeight is the number of rows the page gets: the screen less the
+// tab bar, the status line and the help line.
+func (m *Model) pageHeight() int { return max(m.height-3, 1) }
+
+// navigate opens raw (absolute, or relative to the tab's page) in tab t.
+// push records the current page in the history first.
+func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
+	raw = strings.TrimSpace(raw)
+	if strings.HasPrefix(strings.ToLower(raw), "about:") {
+		if push {
+			t.push()
+		}
+		t.stop()
+		m.show(t, aboutPage(strings.ToLower(raw), m))
+		return nil
+	}
+	var u *url.URL
+	var err error
+	if t.page != nil && t.page.url != nil {
+		u, err = client.Resolve(t.page.url, raw)
+	} else {
+		u, err = client.ParseURL(raw)
+	}
+	if err != nil {
+		m.flash(err.Error(), true)
+		return nil
+	}
+	if !strings.EqualFold(u.Scheme, "gemini") {
+		return m.askExternal(u.String())
+	}
+	if push {
+		t.push()
+	}
+	return m.load(t, u)
+}
+
+// load starts loading u in tab t; the page shown stays until the header
+// arrives.
+func (m *Model) load(t *tab, u *url.URL) tea.Cmd {
+	t.stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	t.loading = u.String()
+	key := loadKey{tab: t.id, seq: t.seq}
+	return tea.Batch(m.fetchCmd(ctx, key, u), m.spinner.Tick)
+}
+
+// show puts p on tab t, sized and styled.
+func (m *Model) show(t *tab, p *page) {
+	p.view.Styles = m.styles.Page
+	p.view.ReadingWidth = m.opts.ReadingWidth
+	p.view.Visited = func(link string) bool { return m.visited[m.absolute(p, link)] }
+	p.view.Resize(m.width, m.pageHeight())
+	t.page = p
+}
+
+// absolute resolves a link of page p to the URL it names.
+func (m *Model) absolute(p *page, link string) string {
+	if p.url == nil {
+		return link
+	}
+	u, err := client.Resolve(p.url, link)
+	if err != nil {
+		return link
+	}
+	return u.String()
+}
+
+// remember records a visit for the visited marks and URL completion.
+func (m *Model) remember(addr string) {
+	m.visited[addr] = true
+	for i, h := range m.history {
+		if h == addr {
+			m.history = append(m.history[:i], m.history[i+1:]...)
+			break
+		}
+	}
+	m.history = append(m.history, addr)
+}
+
+// flash shows a message in the status line until the next key.
+func (m *Model) flash(msg string, isErr bool) {
+	m.message, m.msgError = msg, isErr
+}
+
+func (m *Model) findTab(id int) *tab {
+	for _, t := range m.tabs {
+		if t.id == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// humanSize formats a byte count.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -1,0 +1,107 @@
+package browser
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"propus/client"
+	"propus/tofu"
+)
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// aboutPage returns the built-in page name ("about:home", …).
+func aboutPage(name string, m *Model) *page {
+	switch name {
+	case "about:blank":
+		return localPage(nil, name, "")
+	case "about:home":
+		return localPage(nil, name, homeText)
+	}
+	return localPage(nil, name, "# Unknown page\n\npropus has no page called "+name+".\n=> about:home Home\n")
+}
+
+const homeText = `# propus
+
+A terminal browser for Gemini space.
+
+Press o to open a URL, ? for every key, q to quit.
+
+## Moving
+* j and k (or the arrows) scroll; space and PgDn page; g and G go to the top and the bottom
+* Tab and Shift-Tab select links, Enter follows; type a link's number to follow it
+* H or Backspace goes back, L forward; r reloads; u goes up a level, U to the site's root
+* / searches the page (n and N move between matches); O shows its outline; \ its source; i its details
+* t opens a tab, T the selected link in a new tab, w closes one; gt and gT switch between them
+
+## Places
+=> gemini://geminiprotocol.net/ Project Gemini
+=> gemini://geminiprotocol.net/docs/specification.gmi The specification
+`
+
+// statusPage is the page for a response that is not 2x: it names the
+// status and shows the server's META (the page's text is sanitised by the
+// document like any other).
+func statusPage(u *url.URL, status client.Status, meta string) *page {
+	addr := u.String()
+	var b strings.Builder
+	b.WriteString("# " + itoa(int(status)) + " " + status.String() + "\n\n")
+	switch status.Class() {
+	case client.StatusInput:
+		b.WriteString("The page asks for input:\n> " + meta + "\n\nAnswering input prompts comes in the next version of propus.\n")
+	case client.StatusRedirect:
+		b.WriteString("The page has moved. Press 1 to go there:\n=> " + meta + "\n")
+	case client.StatusTemporaryFailure:
+		if status == client.StatusSlowDown {
+			b.WriteString("The server asks you to slow down.\n")
+		}
+		if meta != "" {
+			b.WriteString("The server says:\n> " + meta + "\n")
+		}
+		b.WriteString("\nThis may work later: press r to reload, H to go back.\n")
+	case client.StatusPermanentFailure:
+		if meta != "" {
+			b.WriteString("The server says:\n> " + meta + "\n")
+		}
+		b.WriteString("\nPress H to go back.\n")
+	case client.StatusCertificateRequired:
+		if meta != "" {
+			b.WriteString("The server says:\n> " + meta + "\n")
+		}
+		b.WriteString("\nThis page needs a client certificate (an identity). Identities come in the next version of propus.\n")
+	}
+	p := localPage(u, addr, b.String())
+	p.status, p.meta = status, meta
+	return p
+}
+
+// errorPage is the page for a load that failed before a header arrived.
+func errorPage(u *url.URL, err error) *page {
+	var b strings.Builder
+	var changed *tofu.ChangedError
+	switch {
+	case errors.As(err, &changed):
+		b.WriteString("# The server's certificate has changed\n\n")
+		b.WriteString("propus stopped before sending anything: the certificate " + changed.Address +
+			" presents is not the one pinned on an earlier visit, and the pinned one has not expired. This can mean someone is between you and the server.\n\n")
+		b.WriteString("## Pinned\n* " + changed.Old.Fingerprint + "\n* valid until " + changed.Old.Expires.Format(time.DateOnly) +
+			"\n* first seen " + changed.Old.FirstSeen.Format(time.DateOnly) + "\n")
+		b.WriteString("## Presented now\n* " + changed.New.Fingerprint + "\n* valid until " + changed.New.Expires.Format(time.DateOnly) +
+			"\n* subject " + changed.NewSubject + "\n")
+		b.WriteString("\nIf you know the server changed its certificate, remove its line from your known_hosts file and reload (r).\n")
+	case errors.Is(err, client.ErrTimeout):
+		b.WriteString("# Connection timeout\n\n" + err.Error() + "\n\nThe server may be slow or down: press r to try again.\n")
+	case errors.Is(err, client.ErrNoResponse):
+		b.WriteString("# No response\n\n" + err.Error() + "\n\nPress r to try again.\n")
+	default:
+		b.WriteString("# Could not load the page\n\n" + err.Error() + "\n\nPress r to try again, H to go back.\n")
+	}
+	p := localPage(u, u.String(), b.String())
+	p.err = err
+	return p
+}

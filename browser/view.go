@@ -1,0 +1,371 @@
+package browser
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"propus/browser/render"
+	"propus/browser/sanitize"
+	"propus/client"
+	"propus/tofu"
+)
+
+// View draws the screen: the tab and URL bar, the page (or an overlay),
+// the status line and the help line.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	if p := m.tab().page; p != nil {
+		v.WindowTitle = sanitize.Line(p.title()) + " — propus"
+	}
+	if m.mode == modeOpen || m.mode == modeSearch {
+		if c := m.input.Cursor(); c != nil {
+			c.Position.Y = m.height - 2 // the status line
+			v.Cursor = c
+		}
+	}
+	return v
+}
+
+// screen renders the whole screen as text, one row per line.
+func (m *Model) screen() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	rows := make([]string, 0, m.height)
+	rows = append(rows, m.barView())
+	rows = append(rows, m.bodyView()...)
+	rows = append(rows, m.statusView(), m.helpView())
+	return strings.Join(rows, "\n")
+}
+
+// fit cuts s to the screen's width and pads it to exactly that width.
+func (m *Model) fit(s string) string {
+	s = ansi.Truncate(s, m.width, "…")
+	if w := ansi.StringWidth(s); w < m.width {
+		s += strings.Repeat(" ", m.width-w)
+	}
+	return s
+}
+
+// barView is the top line: the tabs, then the address of the active one.
+func (m *Model) barView() string {
+	var b strings.Builder
+	if len(m.tabs) > 1 {
+		for i, t := range m.tabs {
+			title := "…"
+			if t.page != nil {
+				title = sanitize.Line(t.page.title())
+			}
+			title = ansi.Truncate(itoa(i+1)+" "+title, max(m.width/(2*len(m.tabs)), 6), "…")
+			if i == m.active {
+				b.WriteString(m.styles.ActiveTab.Render(title))
+			} else {
+				b.WriteString(m.styles.Tab.Render(title))
+			}
+		}
+	}
+	t := m.tab()
+	addr := ""
+	switch {
+	case t.loading != "":
+		addr = t.loading
+	case t.page != nil:
+		addr = t.page.address
+	}
+	used := ansi.StringWidth(b.String())
+	b.WriteString(m.styles.URL.Render(ansi.Truncate(sanitize.Line(addr), max(m.width-used-2, 1), "…")))
+	return m.styles.TabBar.Render(m.fit(b.String()))
+}
+
+// bodyView is the page area: the page, or the overlay that covers it.
+func (m *Model) bodyView() []string {
+	h := m.pageHeight()
+	var lines []string
+	switch m.mode {
+	case modeHelp:
+		lines = m.helpLines()
+	case modeInfo:
+		lines = m.infoLines()
+	case modeOutline:
+		lines = m.outlineLines(h)
+	case modeQuestion:
+		lines = m.questionLines()
+	default:
+		p := m.tab().page
+		if p == nil {
+			lines = nil
+			break
+		}
+		v := &p.view
+		if p.showSource {
+			v = m.sourceView(p)
+		}
+		v.Resize(m.width, h)
+		lines = strings.Split(v.Render(), "\n")
+	}
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = m.fit(lines[i])
+		} else {
+			out[i] = strings.Repeat(" ", m.width)
+		}
+	}
+	return out
+}
+
+// helpLines is the full help: as many of its columns side by side as the
+// screen's width holds, the others in blocks below, so that no key is cut
+// off behind an ellipsis.
+func (m *Model) helpLines() []string {
+	h := m.help
+	h.SetWidth(0) // measure without cutting
+	groups := m.keys.FullHelp()
+	var blocks []string
+	for len(groups) > 0 {
+		n := 1
+		for n < len(groups) && ansi.StringWidth(firstLine(h.FullHelpView(groups[:n+1]))) <= m.width {
+			n++
+		}
+		blocks = append(blocks, h.FullHelpView(groups[:n]))
+		groups = groups[n:]
+	}
+	return strings.Split("Keys (any key closes this)\n\n"+strings.Join(blocks, "\n\n"), "\n")
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+// sourceView returns the view of the page's source (\).
+func (m *Model) sourceView(p *page) *render.View {
+	if p.srcView.Doc == nil {
+		p.srcView = render.View{Doc: p.sourceDoc(), Styles: m.styles.Page, ReadingWidth: m.opts.ReadingWidth}
+	}
+	p.srcView.Styles = m.styles.Page
+	return &p.srcView
+}
+
+func (m *Model) infoLines() []string {
+	p := m.tab().page
+	title := m.styles.OverlayTitle.Render("Page info") + " (any key closes this)"
+	if p == nil {
+		return []string{title}
+	}
+	lines := []string{title, "", "URL       " + sanitize.Line(p.address)}
+	if p.url == nil {
+		return lines
+	}
+	if p.raw != 0 {
+		lines = append(lines, "Status    "+itoa(int(p.raw))+" "+p.raw.String(), "Meta      "+sanitize.Line(p.meta))
+	}
+	if p.mime != "" {
+		lines = append(lines, "Type      "+sanitize.Line(p.mime))
+	}
+	if p.lang != "" {
+		lines = append(lines, "Language  "+sanitize.Line(p.lang))
+	}
+	lines = append(lines, "Size      "+humanSize(p.size)+", "+itoa(p.doc.Len())+" lines, "+itoa(p.doc.Links())+" links")
+	if p.truncated {
+		lines = append(lines, "          the body ended without TLS close_notify: it may be truncated")
+	}
+	if p.cert != nil {
+		lines = append(lines,
+			"TLS       "+tlsVersion(p.tls.Version),
+			"Cert      "+tofu.Fingerprint(p.cert),
+			"Subject   "+sanitize.Line(p.cert.Subject.String()),
+			"Expires   "+p.cert.NotAfter.Format(time.DateOnly))
+		if p.trust.Outcome != 0 {
+			lines = append(lines, "Trust     "+trustText(p.trust))
+		}
+	}
+	return m.wrapFields(lines)
+}
+
+// wrapFields wraps the "Label     value" rows of the info overlay that are
+// wider than the screen, so that no URL or fingerprint is cut off: a value
+// that fits a row of its own goes under its label, indented two cells;
+// a longer one wraps under itself.
+func (m *Model) wrapFields(lines []string) []string {
+	const indent = 10
+	if m.width < indent+20 {
+		return lines
+	}
+	out := lines[:2:2]
+	for _, l := range lines[2:] {
+		if ansi.StringWidth(l) <= m.width || len(l) < indent {
+			out = append(out, l)
+			continue
+		}
+		label, value := strings.TrimSpace(l[:indent]), l[indent:]
+		if ansi.StringWidth(value) <= m.width-2 {
+			out = append(out, label, "  "+value)
+			continue
+		}
+		for i, row := range strings.Split(ansi.Wrap(value, m.width-indent, "/&?"), "\n") {
+			if i == 0 {
+				out = append(out, l[:indent]+row)
+			} else {
+				out = append(out, strings.Repeat(" ", indent)+row)
+			}
+		}
+	}
+	return out
+}
+
+func trustText(r tofu.Result) string {
+	switch r.Outcome {
+	case tofu.FirstSight:
+		return "first visit: pinned now (trust on first use)"
+	case tofu.Match:
+		return "matches the pinned certificate (first seen " + r.Host.FirstSeen.Format(time.DateOnly) + ")"
+	case tofu.ChangedAfterExpiry:
+		return "new certificate, pinned after the old one expired"
+	case tofu.ChangedVerified:
+		return "new certificate, verified by a certificate authority"
+	}
+	return ""
+}
+
+func tlsVersion(v uint16) string {
+	switch v {
+	case 0x0304:
+		return "TLS 1.3"
+	case 0x0303:
+		return "TLS 1.2"
+	}
+	return "TLS"
+}
+
+func (m *Model) outlineLines(h int) []string {
+	p := m.tab().page
+	o := m.outline
+	lines := []string{m.styles.OverlayTitle.Render("Outline") + " (enter jumps, esc closes)", ""}
+	first := max(0, min(o.selected-(h-3)/2, len(o.lines)-(h-2)))
+	for i := first; i < len(o.lines) && len(lines) < h; i++ {
+		l := p.doc.Line(o.lines[i])
+		mark := "  "
+		if i == o.selected {
+			mark = "▶ "
+			if m.styles.Plain {
+				mark = "> "
+			}
+		}
+		lines = append(lines, mark+strings.Repeat("  ", max(l.Level-1, 0))+sanitize.Line(l.Text))
+	}
+	return lines
+}
+
+func (m *Model) questionLines() []string {
+	q := m.question
+	var lines []string
+	for _, l := range strings.Split(q.text, "\n") {
+		// Long URLs wrap anywhere rather than being cut.
+		lines = append(lines, strings.Split(ansi.Hardwrap(" "+l, max(m.width-1, 10), false), "\n")...)
+	}
+	lines = append(lines, "")
+	for _, a := range q.answers {
+		lines = append(lines, "  "+m.styles.Prompt.Render(fmt.Sprintf("%-5s", a.key))+" "+a.label)
+	}
+	return lines
+}
+
+// statusView is the status line: a prompt when one is open, else the
+// page's status, type, language, size, load progress and trust.
+func (m *Model) statusView() string {
+	switch m.mode {
+	case modeOpen, modeSearch:
+		return m.fit(m.input.View())
+	}
+	t := m.tab()
+	p := t.page
+	var left []string
+	switch {
+	case m.number != "":
+		left = append(left, m.styles.Prompt.Render("Follow link "+m.number+"_")+" (enter)")
+	case m.message != "":
+		st := m.styles.Status
+		if m.msgError {
+			st = m.styles.StatusError
+		}
+		left = append(left, st.Render(sanitize.Line(m.message)))
+	case m.download != nil:
+		d := m.download
+		left = append(left, m.spinner.View()+" Saving "+sanitize.Line(d.name)+" "+humanSize(d.written.Load()))
+	case t.loading != "":
+		left = append(left, m.spinner.View()+" Loading "+sanitize.Line(t.loading))
+	case p != nil && p.url != nil:
+		left = append(left, m.pageStatus(p)...)
+	}
+	right := ""
+	if p != nil && m.mode == modeNormal {
+		v := p.view
+		switch {
+		case v.AtEnd() && v.Top.Line == 0 && v.Top.Row == 0:
+			right = "all"
+		case v.AtEnd():
+			right = "end"
+		default:
+			right = itoa(v.Percent()) + "%"
+		}
+		if v.Selected > 0 {
+			right = "link " + itoa(v.Selected) + "/" + itoa(p.doc.Links()) + "  " + right
+		}
+	}
+	l := strings.Join(left, " · ")
+	room := m.width - ansi.StringWidth(right) - 1
+	l = ansi.Truncate(l, max(room, 0), "…")
+	gap := max(m.width-ansi.StringWidth(l)-ansi.StringWidth(right), 0)
+	return m.styles.Status.Render(m.fit(l + strings.Repeat(" ", gap) + right))
+}
+
+// pageStatus describes a loaded page for the status line.
+func (m *Model) pageStatus(p *page) []string {
+	var parts []string
+	if p.loading {
+		parts = append(parts, m.spinner.View()+" "+humanSize(p.size))
+	}
+	if p.raw != 0 {
+		parts = append(parts, itoa(int(p.raw))+" "+p.raw.String())
+	}
+	if p.status.Class() == client.StatusSuccess {
+		parts = append(parts, sanitize.Line(p.mime))
+		if p.lang != "" {
+			parts = append(parts, "lang "+sanitize.Line(p.lang))
+		}
+		if !p.loading {
+			parts = append(parts, humanSize(p.size))
+		}
+	}
+	if p.notice != "" {
+		parts = append(parts, sanitize.Line(p.notice))
+	}
+	if p.truncated {
+		parts = append(parts, m.styles.StatusError.Render("may be truncated (no close_notify)"))
+	}
+	if p.cert != nil {
+		trust := tlsVersion(p.tls.Version)
+		switch p.trust.Outcome {
+		case tofu.FirstSight:
+			trust += " new host, pinned"
+		case tofu.Match:
+			trust += " pinned ✓"
+		case tofu.ChangedAfterExpiry:
+			trust += " new cert (old expired)"
+		}
+		parts = append(parts, trust)
+	}
+	return parts
+}
+
+// helpView is the help line.
+func (m *Model) helpView() string {
+	return m.fit(m.help.ShortHelpView(m.keys.ShortHelp()))
+}

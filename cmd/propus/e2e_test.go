@@ -1,0 +1,445 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"propus/testserver"
+)
+
+// The end-to-end test runs the real propus binary in a private tmux
+// server, types at it with send-keys and reads the screen with
+// capture-pane, against a Gemini server running in the test process.
+//
+// Every wait polls the screen until what is expected shows (or e2eTimeout
+// passes): nothing depends on a fixed sleep, so a slow, loaded machine
+// only makes the test slower.
+
+const (
+	e2eTimeout = 20 * time.Second      // the most any one step may take
+	e2ePoll    = 50 * time.Millisecond // how often the screen is read
+
+	// The words searched for. Each appears on its page only far below
+	// the first screen, and nowhere else on the site.
+	homeWord = "xylophonist"
+	farWord  = "quetzalcoatl"
+
+	// exitMarker is what the wrapper shell prints once propus has
+	// exited: the stand-in for the shell prompt coming back.
+	exitMarker = "[propus exited with status "
+)
+
+// e2eSite returns the test site: a home page that scrolls, with three
+// headings, two links and homeWord on line 56 of its filler; a second
+// page; and a long page with farWord twice, far down.
+func e2eSite() *testserver.Mux {
+	var home strings.Builder
+	home.WriteString("# Propus E2E Home\n")
+	home.WriteString("Welcome to the end-to-end test site.\n")
+	home.WriteString("=> /second Second page\n")
+	home.WriteString("=> /far The far page\n")
+	home.WriteString("## Filler\n")
+	for i := 1; i <= 60; i++ {
+		if i == 56 {
+			fmt.Fprintf(&home, "Filler line %02d hides the word %s.\n", i, homeWord)
+			continue
+		}
+		fmt.Fprintf(&home, "Filler line %02d: nothing to see here.\n", i)
+	}
+	home.WriteString("## The end\n")
+	home.WriteString("That is all.\n")
+
+	var far strings.Builder
+	far.WriteString("# Far Page Heading\n")
+	for i := 1; i <= 120; i++ {
+		switch i {
+		case 90, 110:
+			fmt.Fprintf(&far, "Far line %03d mentions %s.\n", i, farWord)
+		default:
+			fmt.Fprintf(&far, "Far line %03d is plain.\n", i)
+		}
+	}
+
+	mux := testserver.NewMux()
+	mux.HandleStrict("/", testserver.Page("text/gemini", home.String()))
+	mux.Handle("/second", testserver.Page("text/gemini",
+		"# Second Page Heading\nYou reached the second page.\n=> / Home again\n"))
+	mux.Handle("/far", testserver.Page("text/gemini", far.String()))
+	return mux
+}
+
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short (it builds propus and drives it in tmux)")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("end-to-end test: tmux is not installed (.ci/run installs it); skipping")
+	}
+	start := time.Now()
+	bin := buildPropus(t)
+	t.Logf("built propus in %v", time.Since(start).Round(time.Millisecond))
+
+	ts := testserver.NewServer(t, e2eSite())
+	home := ts.URLFor("/")
+
+	t.Run("browse", func(t *testing.T) {
+		s := startTmux(t, bin, 100, 30, nil, home)
+		browse(t, s, ts)
+	})
+	t.Run("no-color", func(t *testing.T) {
+		s := startTmux(t, bin, 40, 20, []string{"NO_COLOR=1"}, home)
+		noColor(s, home)
+	})
+	t.Logf("end-to-end test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// browse drives the 100×30 run: follow a link by number, go back, search
+// two pages, quit.
+func browse(t *testing.T, s *tmuxSession, ts *testserver.TestServer) {
+	home, second, far := ts.URLFor("/"), ts.URLFor("/second"), ts.URLFor("/far")
+
+	// The home page shows, its address in the top bar. Whatever must be
+	// on a screen, and whatever must not, is part of the wait, so that a
+	// screen caught half redrawn is read again rather than judged.
+	sc := s.waitFor("the home page: its title, both links and the filler, "+home+" in the top bar", func(sc screen) bool {
+		return sc.contains("Propus E2E Home") && sc.contains("[1] Second page") && sc.contains("[2] The far page") &&
+			sc.contains("Filler line 01") && sc.bar() == home
+	})
+	if sc.contains(homeWord) {
+		t.Fatalf("the home page's line 56 is on the first screen, so the search below would prove nothing:\n%s", sc)
+	}
+
+	// Typing a link's number follows it.
+	s.send("1")
+	s.waitFor("the second page after typing 1: its heading, "+second+" in the top bar, the home page gone", func(sc screen) bool {
+		return sc.contains("Second Page Heading") && sc.bar() == second && !sc.contains("Propus E2E Home")
+	})
+
+	// H goes back.
+	s.send("H")
+	s.waitFor("the home page after H: its title, "+home+" in the top bar, the second page gone", func(sc screen) bool {
+		return sc.contains("Propus E2E Home") && sc.bar() == home && !sc.contains("Second Page Heading")
+	})
+
+	// / word Enter finds the line far down.
+	s.search(homeWord)
+	s.waitFor("the line with "+homeWord+" and \"1 line matches\" in the status line, "+home+" still in the top bar", func(sc screen) bool {
+		return sc.contains("Filler line 56 hides the word "+homeWord) && strings.Contains(sc.status(), "1 line matches") &&
+			sc.bar() == home
+	})
+
+	// A page reached later is searched too, and n moves to the next match.
+	s.send("2")
+	s.waitFor("the far page after typing 2: its heading, "+far+" in the top bar", func(sc screen) bool {
+		return sc.contains("Far Page Heading") && sc.bar() == far
+	})
+	s.search(farWord)
+	s.waitFor("the first line with "+farWord+" and \"2 lines match\" in the status line", func(sc screen) bool {
+		return sc.contains("Far line 090 mentions "+farWord) && strings.Contains(sc.status(), "2 lines match")
+	})
+	s.send("n")
+	s.waitFor("the second line with "+farWord+" and \"Match 2 of 2\" in the status line after n", func(sc screen) bool {
+		return sc.contains("Far line 110 mentions "+farWord) && strings.Contains(sc.status(), "Match 2 of 2")
+	})
+
+	s.quit()
+
+	// The certificate was pinned in the private data directory.
+	kh, err := os.ReadFile(filepath.Join(s.dataHome, "propus", "known_hosts"))
+	if err != nil {
+		t.Errorf("no known_hosts in $XDG_DATA_HOME/propus after a visit: %v", err)
+	} else if !strings.Contains(string(kh), "localhost:"+strconv.Itoa(ts.Port)+" SHA256:") {
+		t.Errorf("known_hosts does not pin localhost:%d:\n%s", ts.Port, kh)
+	}
+}
+
+// noColor drives the 40×20 run with NO_COLOR=1: the page, a search's
+// highlights and a selected link are drawn without a single SGR sequence.
+func noColor(s *tmuxSession, home string) {
+	s.waitFor("the home page", func(sc screen) bool {
+		return sc.contains("Propus E2E Home") && sc.bar() == home && sc.status() != "" && sc.rows[len(sc.rows)-1] != ""
+	})
+	s.checkNoSGR("the home page")
+
+	s.search(homeWord)
+	s.waitFor("the match for "+homeWord, func(sc screen) bool {
+		return sc.contains(homeWord) && strings.Contains(sc.status(), "1 line matches")
+	})
+	s.checkNoSGR("the search match")
+
+	s.send("g")
+	s.waitFor("the top of the page after g", func(sc screen) bool { return sc.contains("Propus E2E Home") })
+	s.send("Tab")
+	s.waitFor("the first link selected after Tab", func(sc screen) bool { return strings.Contains(sc.status(), "link 1/2") })
+	s.checkNoSGR("the selected link")
+
+	s.quit()
+}
+
+// buildPropus builds the binary under test into a temporary directory.
+func buildPropus(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("end-to-end test: the go command is not on PATH, so propus cannot be built: %v", err)
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("the module root %s has no go.mod: %v", root, err)
+	}
+	bin := filepath.Join(t.TempDir(), "propus")
+	cmd := exec.Command(goBin, "build", "-o", bin, "./cmd/propus")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/propus: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tmuxSession is propus running in a window of its own tmux server.
+type tmuxSession struct {
+	t        *testing.T
+	socket   string   // the -L name of the private server
+	env      []string // the environment tmux itself runs with
+	dataHome string   // $XDG_DATA_HOME of propus
+
+	socketPath string // the server's socket, removed at the end
+}
+
+// startTmux starts a private tmux server whose one w×h window runs propus
+// on args, in an environment of its own (extra adds to it). propus runs
+// under a shell that prints exitMarker and its exit status when it exits,
+// then stays, so the screen after the exit can be read.
+func startTmux(t *testing.T, bin string, w, h int, extra []string, args ...string) *tmuxSession {
+	t.Helper()
+	dir := t.TempDir()
+	s := &tmuxSession{
+		t:        t,
+		socket:   fmt.Sprintf("propus-e2e-%d-%x", os.Getpid(), rand.Uint64()),
+		dataHome: filepath.Join(dir, "data"),
+	}
+	// tmux and what it runs get none of the caller's terminal, colour,
+	// XDG or tmux settings.
+	drop := map[string]bool{"TMUX": true, "TMUX_PANE": true, "TERM": true, "COLORTERM": true, "NO_COLOR": true,
+		"CLICOLOR_FORCE": true, "HOME": true}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !drop[name] && !strings.HasPrefix(name, "XDG_") {
+			s.env = append(s.env, kv)
+		}
+	}
+	paneEnv := []string{
+		"TERM=xterm-256color",
+		"HOME=" + filepath.Join(dir, "home"),
+		"XDG_DATA_HOME=" + s.dataHome,
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
+		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+		"XDG_DOWNLOAD_DIR=" + filepath.Join(dir, "downloads"),
+	}
+	paneEnv = append(paneEnv, extra...)
+	for _, d := range []string{"home", "data", "config", "cache", "state", "downloads"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.env = append(s.env, "HOME="+filepath.Join(dir, "home"))
+
+	// No status line, so the pane is the whole window; a pane whose
+	// command dies stays, so that its last screen can still be read.
+	conf := filepath.Join(dir, "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g status off\nset -g remain-on-exit on\nset -g default-terminal xterm-256color\nset -g history-limit 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := []string{"-f", conf, "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}
+	for _, kv := range paneEnv {
+		cmd = append(cmd, "-e", kv)
+	}
+	cmd = append(cmd, "sh", "-c", `"$0" "$@"; echo "`+exitMarker+`$?]"; exec sleep 3600`, bin)
+	cmd = append(cmd, args...)
+	t.Cleanup(func() {
+		// Ends the server and with it everything in its window; tmux
+		// leaves its socket behind.
+		if out, err := s.tmux("kill-server"); err != nil && !strings.Contains(out, "no server running") {
+			t.Logf("tmux kill-server: %v: %s", err, out)
+		}
+		if s.socketPath != "" {
+			os.Remove(s.socketPath)
+		}
+	})
+	if out, err := s.tmux(cmd...); err != nil {
+		t.Fatalf("starting tmux: %v\n%s", err, out)
+	}
+	if out, err := s.tmux("display-message", "-p", "#{socket_path}"); err == nil && filepath.Base(strings.TrimSpace(out)) == s.socket {
+		s.socketPath = strings.TrimSpace(out)
+	}
+	if got, err := s.tmux("display-message", "-p", "-t", "e2e", "#{pane_width}x#{pane_height}"); err != nil || strings.TrimSpace(got) != fmt.Sprintf("%dx%d", w, h) {
+		t.Fatalf("the tmux pane is %q (%v), want %dx%d", strings.TrimSpace(got), err, w, h)
+	}
+	return s
+}
+
+// tmux runs a tmux command on the private server and returns its output.
+func (s *tmuxSession) tmux(args ...string) (string, error) {
+	cmd := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...)
+	cmd.Env = s.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// send presses keys, named as send-keys names them ("Enter", "q").
+func (s *tmuxSession) send(keys ...string) {
+	s.t.Helper()
+	if out, err := s.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...); err != nil {
+		s.t.Fatalf("send-keys %q: %v: %s\nthe screen shows:\n%s", keys, err, out, s.capture())
+	}
+}
+
+// typeText types text literally.
+func (s *tmuxSession) typeText(text string) {
+	s.t.Helper()
+	if out, err := s.tmux("send-keys", "-t", "e2e", "-l", text); err != nil {
+		s.t.Fatalf("send-keys -l %q: %v: %s\nthe screen shows:\n%s", text, err, out, s.capture())
+	}
+}
+
+// search opens the search prompt, types word and presses Enter.
+func (s *tmuxSession) search(word string) {
+	s.t.Helper()
+	s.send("/")
+	s.waitFor("the search prompt", func(sc screen) bool { return strings.HasPrefix(sc.status(), "Search:") })
+	s.typeText(word)
+	s.waitFor("the search prompt holding "+word, func(sc screen) bool {
+		return strings.HasPrefix(sc.status(), "Search:") && strings.Contains(sc.status(), word)
+	})
+	s.send("Enter")
+}
+
+// quit presses q and checks that propus exits with status 0 and leaves
+// the terminal as it found it: the normal screen back, without the page,
+// the cursor shown and the mouse released.
+func (s *tmuxSession) quit() {
+	s.t.Helper()
+	s.send("q")
+	sc := s.waitFor("propus to exit after q", func(sc screen) bool { return sc.contains(exitMarker) })
+	if !sc.contains(exitMarker + "0]") {
+		s.t.Errorf("propus exited with a failure status:\n%s", sc)
+	}
+	for _, gone := range []string{"Propus E2E Home", "gemini://", "Filler line", "Far line", "q quit"} {
+		if sc.contains(gone) {
+			s.t.Errorf("after quitting, the screen still shows %q (the alternate screen was not left):\n%s", gone, sc)
+		}
+	}
+	flags, err := s.tmux("display-message", "-p", "-t", "e2e",
+		"alternate_on=#{alternate_on} cursor_flag=#{cursor_flag} mouse_any_flag=#{mouse_any_flag} mouse_button_flag=#{mouse_button_flag} mouse_all_flag=#{mouse_all_flag} mouse_sgr_flag=#{mouse_sgr_flag}")
+	if err != nil {
+		s.t.Fatalf("reading the pane's modes: %v: %s", err, flags)
+	}
+	want := "alternate_on=0 cursor_flag=1 mouse_any_flag=0 mouse_button_flag=0 mouse_all_flag=0 mouse_sgr_flag=0"
+	if got := strings.TrimSpace(flags); got != want {
+		s.t.Errorf("after quitting, the terminal's modes are\n  %s\nwant\n  %s", got, want)
+	}
+}
+
+// checkNoSGR fails the test if the screen, captured with its attributes,
+// holds any ESC[ sequence.
+func (s *tmuxSession) checkNoSGR(what string) {
+	s.t.Helper()
+	raw := s.captureColour()
+	if strings.Contains(raw, "\x1b[") {
+		seqs := regexp.MustCompile(`\x1b\[[0-9;:?]*[A-Za-z]`).FindAllString(raw, 10)
+		s.t.Errorf("with NO_COLOR=1, %s holds ESC[ sequences, e.g. %q; capture-pane -e -p shows (ESC as ^[):\n%s",
+			what, seqs, frame(strings.Split(strings.ReplaceAll(strings.TrimSuffix(raw, "\n"), "\x1b", "^["), "\n")))
+	}
+}
+
+// capture returns the pane's text, one string per row.
+func (s *tmuxSession) capture() screen {
+	out, err := s.tmux("capture-pane", "-p", "-t", "e2e")
+	if err != nil {
+		return screen{err: fmt.Errorf("capture-pane: %v: %s", err, strings.TrimSpace(out))}
+	}
+	return screen{rows: strings.Split(strings.TrimSuffix(out, "\n"), "\n")}
+}
+
+// captureColour returns the pane's text with its attributes as escape
+// sequences (capture-pane -e).
+func (s *tmuxSession) captureColour() string {
+	s.t.Helper()
+	out, err := s.tmux("capture-pane", "-e", "-p", "-t", "e2e")
+	if err != nil {
+		s.t.Fatalf("capture-pane -e: %v: %s", err, out)
+	}
+	return out
+}
+
+// waitFor reads the screen every e2ePoll until ok accepts it and returns
+// it; after e2eTimeout it fails the test with what the screen shows.
+func (s *tmuxSession) waitFor(what string, ok func(screen) bool) screen {
+	s.t.Helper()
+	start := time.Now()
+	for {
+		sc := s.capture()
+		if sc.err == nil && ok(sc) {
+			return sc
+		}
+		if time.Since(start) > e2eTimeout {
+			s.t.Fatalf("waited %v for %s; the screen shows:\n%s", e2eTimeout, what, sc)
+		}
+		time.Sleep(e2ePoll)
+	}
+}
+
+// screen is one capture of the pane.
+type screen struct {
+	rows []string
+	err  error
+}
+
+func (sc screen) contains(s string) bool { return strings.Contains(strings.Join(sc.rows, "\n"), s) }
+
+// bar is the top line (the tab and URL bar), trimmed.
+func (sc screen) bar() string {
+	if len(sc.rows) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(sc.rows[0])
+}
+
+// status is the status line (the last row but one), trimmed.
+func (sc screen) status() string {
+	if len(sc.rows) < 2 {
+		return ""
+	}
+	return strings.TrimSpace(sc.rows[len(sc.rows)-2])
+}
+
+// String frames the screen with row numbers, for failure messages.
+func (sc screen) String() string {
+	if sc.err != nil {
+		return "(" + sc.err.Error() + ")"
+	}
+	return frame(sc.rows)
+}
+
+func frame(rows []string) string {
+	var b strings.Builder
+	for i, r := range rows {
+		fmt.Fprintf(&b, "%3d|%s\n", i, r)
+	}
+	return b.String()
+}
