@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/content"
@@ -99,13 +98,12 @@ func (m *Model) askExternal(target string) tea.Cmd {
 	return m.ask("This link leaves Gemini space:\n"+shown, answers...)
 }
 
-// downloadState is a download in progress.
+// downloadState is a download in progress. Gemini sends no length, so the
+// status line shows the bytes written so far, not a percentage.
 type downloadState struct {
 	name    string
 	written atomic.Int64
-	total   int64
 	cancel  context.CancelFunc
-	bar     progress.Model
 }
 
 type downloadProgressMsg struct{}
@@ -142,7 +140,7 @@ func (m *Model) startDownload(resp *client.Response, dir, name string) tea.Cmd {
 func (m *Model) startDownloadThen(r *client.Response, dir, name, opener string) tea.Cmd {
 	r.SetMaxSize(0)
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &downloadState{name: name, cancel: cancel, bar: progress.New(progress.WithWidth(20))}
+	d := &downloadState{name: name, cancel: cancel}
 	m.download = d
 	done := func() tea.Msg {
 		defer r.Body.Close()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -11,19 +12,36 @@ import (
 	"propus/tofu"
 )
 
-// runBrowse opens the browser on urls (the home page when none).
-func runBrowse(e *env, urls []string) int {
+const browseHelp = `Opens the browser, a tab per URL (no URL: the home page). Keys: ? in the
+browser, or README.md. NO_COLOR=1 turns colour off.`
+
+// runBrowse opens the browser with the flags and URLs in args.
+func runBrowse(e *env, args []string) int {
+	fs := flag.NewFlagSet("propus", flag.ContinueOnError)
+	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
+	noClipboard := fs.Bool("no-clipboard", false, "never write the clipboard (y then only shows the URL)")
+	fs.Usage = usageFunc(fs, "[flags] [URL...]", browseHelp)
+	urls, done, code := parseFlags(fs, args, e.stdout, e.stderr)
+	if done {
+		return code
+	}
+	if *width < 20 {
+		fmt.Fprintln(e.stderr, "propus: --reading-width must be at least 20")
+		return exitUsage
+	}
 	hosts, err := tofu.Open(e.paths.knownHosts)
 	if err != nil {
 		// The pins that parsed still protect; the file is left as it is.
 		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; new pins are kept for this run only until the file is fixed\n", err)
 	}
 	opts := browser.Options{
-		Client:      &client.Client{},
-		Hosts:       hosts,
-		DownloadDir: e.paths.downloads,
-		NoColor:     os.Getenv("NO_COLOR") != "",
-		Openers:     defaultOpeners(),
+		Client:       &client.Client{},
+		Hosts:        hosts,
+		DownloadDir:  e.paths.downloads,
+		NoColor:      os.Getenv("NO_COLOR") != "",
+		Openers:      defaultOpeners(),
+		ReadingWidth: *width,
+		NoClipboard:  *noClipboard,
 	}
 	m := browser.New(opts, urls...)
 	if _, err := tea.NewProgram(m).Run(); err != nil {

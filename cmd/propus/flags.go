@@ -28,7 +28,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos 
 			return nil, true, exitOK
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "(see propus %s --help)\n", fs.Name())
+			fmt.Fprintf(stderr, "(see %s --help)\n", commandName(fs))
 			return nil, true, exitUsage
 		}
 		args = fs.Args()
@@ -44,7 +44,16 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos 
 func usageFunc(fs *flag.FlagSet, synopsis, description string) func() {
 	return func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: propus %s %s\n\n%s\n\nFlags:\n", fs.Name(), synopsis, description)
+		fmt.Fprintf(w, "Usage: %s %s\n\n%s\n\nFlags:\n", commandName(fs), synopsis, description)
 		fs.PrintDefaults()
 	}
+}
+
+// commandName is how a command is typed: "propus fetch", or "propus" for
+// the browser's own flags.
+func commandName(fs *flag.FlagSet) string {
+	if fs.Name() == "propus" {
+		return "propus"
+	}
+	return "propus " + fs.Name()
 }

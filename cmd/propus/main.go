@@ -39,7 +39,9 @@ var commands = []command{
 const usage = `propus — a terminal browser for the Gemini protocol
 
 Usage:
-  propus [URL...]           browse (a tab per URL; no URL: the home page)
+  propus [flags] [URL...]   browse (a tab per URL; no URL: the home page)
+                            --reading-width N   widest text wraps (default 100)
+                            --no-clipboard      never write the clipboard
   propus COMMAND [flags]    run a command
 
 Commands:
@@ -72,10 +74,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if c.name == args[0] {
 			return c.run(e, args[1:])
 		}
-	}
-	if args[0] != "" && args[0][0] == '-' {
-		fmt.Fprintf(stderr, "propus: unknown flag %s (see propus --help)\n", args[0])
-		return exitUsage
 	}
 	return runBrowse(e, args)
 }

@@ -58,7 +58,7 @@ func propus(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"fetch", "--help"}, {"fetch", "-h"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"fetch", "--help"}, {"fetch", "-h"}, {"serve", "--help"}} {
 		code, out, _ := propus(t, args...)
 		if code != 0 || !strings.Contains(out, "Usage") {
 			t.Errorf("propus %v: exit %d, stdout %q", args, code, out)
@@ -72,7 +72,7 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("propus %v: exit %d, %q", args, code, out)
 		}
 	}
-	if code, _, errOut := propus(t, "--bogus"); code != exitUsage || !strings.Contains(errOut, "unknown flag") {
+	if code, _, errOut := propus(t, "--bogus"); code != exitUsage || !strings.Contains(errOut, "not defined: -bogus") {
 		t.Errorf("unknown flag: exit %d, %q", code, errOut)
 	}
 	if code, _, errOut := propus(t, "fetch", "--bogus", "x"); code != exitUsage || !strings.Contains(errOut, "bogus") {
