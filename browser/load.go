@@ -165,6 +165,7 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 	hosts := m.opts.Hosts
 	base := m.opts.Client
 	cache := m.sessions
+	cert := m.certificateFor(u)
 	return func() tea.Msg {
 		var trust tofu.Result
 		c := &client.Client{
@@ -183,7 +184,7 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 				return err
 			}
 		}
-		resp, err := c.Do(ctx, &client.Request{URL: u})
+		resp, err := c.Do(ctx, &client.Request{URL: u, Certificate: cert})
 		if err != nil {
 			return loadErrMsg{key: key, url: u, err: err}
 		}

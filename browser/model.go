@@ -14,6 +14,7 @@ import (
 
 	"propus/browser/render"
 	"propus/client"
+	"propus/client/identity"
 	"propus/tofu"
 )
 
@@ -38,7 +39,29 @@ type Options struct {
 	NoClipboard bool
 	// NoColor turns colour off (NO_COLOR).
 	NoColor bool
+
+	// Redirects is the redirect policy: RedirectAuto (default) follows up
+	// to MaxRedirects hops within one scheme and host by itself and asks
+	// before any other; RedirectAsk asks before every hop; RedirectNever
+	// shows the redirect as a page.
+	Redirects RedirectPolicy
+	// SlowDown is the retry policy for 44 SLOW DOWN.
+	SlowDown client.Backoff
+	// Identities is the store of client certificates; Scopes says where
+	// each is used. A zero Identities (no Dir) disables creating them.
+	Identities identity.Store
+	Scopes     *identity.Scopes
 }
+
+// RedirectPolicy says when the browser follows a redirect by itself.
+type RedirectPolicy int
+
+// The redirect policies.
+const (
+	RedirectAuto RedirectPolicy = iota
+	RedirectAsk
+	RedirectNever
+)
 
 // mode is what the keyboard is talking to.
 type mode int
@@ -79,6 +102,7 @@ type Model struct {
 	message  string // a word in the status line until the next key
 	msgError bool
 	download *downloadState
+	dialog   dialog // a modal conversation, if one is open
 }
 
 // gState remembers what "g" did, so that "gt" can undo the jump to the top.

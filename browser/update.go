@@ -66,6 +66,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash("Cancelled", false)
 			return m, nil
 		}
+		if errors.As(msg.err, new(*tofu.ChangedError)) {
+			return m, m.onCertChanged(t, msg)
+		}
 		m.show(t, errorPage(msg.url, msg.err))
 		return m, nil
 	case downloadProgressMsg, downloadDoneMsg:
@@ -75,6 +78,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash(msg.err.Error(), true)
 		}
 		return m, nil
+	}
+	if m.dialog != nil {
+		return m, m.dialogUpdate(msg)
 	}
 	return m, nil
 }
@@ -106,9 +112,25 @@ func (m *Model) header(h headerMsg) tea.Cmd {
 		t.cancel = nil
 		return m.askDownload(h)
 	}
+	switch {
+	case h.status.Class() == client.StatusInput:
+		return m.onInput(t, h)
+	case h.status.Class() == client.StatusRedirect:
+		return m.onRedirect(t, h)
+	case h.status == client.StatusSlowDown:
+		return m.onSlowDown(t, h)
+	case h.status.Class() == client.StatusCertificateRequired:
+		return m.onCertificateStatus(t, h)
+	}
+	return m.showResponse(t, h)
+}
+
+// showResponse shows a response on tab t: a new page for 2x, a page that
+// names the status otherwise.
+func (m *Model) showResponse(t *tab, h headerMsg) tea.Cmd {
 	var p *page
 	if h.status.Class() == client.StatusSuccess {
-		p = newPage(h.url, addr)
+		p = newPage(h.url, h.url.String())
 		p.loading = true
 	} else {
 		p = statusPage(h.url, h.status, h.meta)
@@ -174,6 +196,12 @@ func (t *tab) streamNext(c chunkMsg) tea.Cmd {
 // key handles a key press.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.message = ""
+	if m.dialog != nil {
+		if msg.String() == "ctrl+c" {
+			return m.quit()
+		}
+		return m.dialogUpdate(msg)
+	}
 	switch m.mode {
 	case modeOpen, modeSearch:
 		return m.promptKey(msg)

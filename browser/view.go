@@ -23,7 +23,9 @@ func (m *Model) View() tea.View {
 	if p := m.tab().page; p != nil {
 		v.WindowTitle = sanitize.Line(p.title()) + " — propus"
 	}
-	if m.mode == modeOpen || m.mode == modeSearch {
+	if cd, ok := m.dialog.(cursorDialog); ok {
+		v.Cursor = cd.cursor(m)
+	} else if m.mode == modeOpen || m.mode == modeSearch {
 		if c := m.input.Cursor(); c != nil {
 			c.Position.Y = m.height - 2 // the status line
 			v.Cursor = c
@@ -87,14 +89,16 @@ func (m *Model) barView() string {
 func (m *Model) bodyView() []string {
 	h := m.pageHeight()
 	var lines []string
-	switch m.mode {
-	case modeHelp:
+	switch {
+	case m.dialog != nil:
+		lines = m.dialog.view(m, m.width, h)
+	case m.mode == modeHelp:
 		lines = m.helpLines()
-	case modeInfo:
+	case m.mode == modeInfo:
 		lines = m.infoLines()
-	case modeOutline:
+	case m.mode == modeOutline:
 		lines = m.outlineLines(h)
-	case modeQuestion:
+	case m.mode == modeQuestion:
 		lines = m.questionLines()
 	default:
 		p := m.tab().page
