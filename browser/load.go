@@ -52,9 +52,10 @@ type headerMsg struct {
 
 // loadErrMsg: the load failed before a header arrived.
 type loadErrMsg struct {
-	key loadKey
-	url *url.URL
-	err error
+	key  loadKey
+	url  *url.URL
+	err  error
+	cert *x509.Certificate // for a *tofu.ChangedError, the certificate refused
 }
 
 // chunkMsg: more lines arrived (or the body ended: done).
@@ -165,9 +166,11 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 	hosts := m.opts.Hosts
 	base := m.opts.Client
 	cache := m.sessions
-	cert := m.certificateFor(u)
+	cred := m.certificateFor(u)
 	return func() tea.Msg {
+		idName, cert, idErr := cred.load()
 		var trust tofu.Result
+		var refused *x509.Certificate
 		c := &client.Client{
 			DialTimeout: base.DialTimeout, HandshakeTimeout: base.HandshakeTimeout,
 			HeaderTimeout: base.HeaderTimeout, IdleTimeout: base.IdleTimeout,
@@ -180,16 +183,22 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 				if errors.As(err, &saveErr) {
 					err = nil
 				}
+				if _, ok := errors.AsType[*tofu.ChangedError](err); ok {
+					refused = chain[0]
+				}
 				trust = res
 				return err
 			}
 		}
 		resp, err := c.Do(ctx, &client.Request{URL: u, Certificate: cert})
 		if err != nil {
-			return loadErrMsg{key: key, url: u, err: err}
+			return loadErrMsg{key: key, url: u, err: err, cert: refused}
 		}
 		h := headerMsg{key: key, url: u, status: resp.Status, raw: resp.RawStatus, meta: resp.Meta,
-			tls: resp.TLS, cert: resp.Certificate, trust: trust}
+			tls: resp.TLS, cert: resp.Certificate, trust: trust, identity: idName}
+		if idErr != nil {
+			h.notice = idErr.Error()
+		}
 		if resp.Status.Class() != client.StatusSuccess {
 			resp.Body.Close()
 			return h

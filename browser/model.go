@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
@@ -102,7 +103,9 @@ type Model struct {
 	message  string // a word in the status line until the next key
 	msgError bool
 	download *downloadState
-	dialog   dialog // a modal conversation, if one is open
+	dialog   dialog        // a modal conversation, if one is open
+	idents   *identities   // client certificates loaded and chosen (identity.go)
+	slowTick time.Duration // one second of a 44 countdown; tests shorten it (0: a second)
 }
 
 // gState remembers what "g" did, so that "gt" can undo the jump to the top.
@@ -181,6 +184,9 @@ func (m *Model) pageHeight() int { return max(m.height-3, 1) }
 func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 	raw = strings.TrimSpace(raw)
 	if strings.HasPrefix(strings.ToLower(raw), "about:") {
+		if addr, ok := forgetRequest(raw); ok {
+			return m.askForget(t, addr)
+		}
 		if push {
 			t.push()
 		}
@@ -214,7 +220,7 @@ func (m *Model) load(t *tab, u *url.URL) tea.Cmd {
 	t.stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	t.loading = u.String()
+	t.loading = t.shown(u)
 	key := loadKey{tab: t.id, seq: t.seq}
 	return tea.Batch(m.fetchCmd(ctx, key, u), m.spinner.Tick)
 }
@@ -225,6 +231,9 @@ func (m *Model) show(t *tab, p *page) {
 	p.view.ReadingWidth = m.opts.ReadingWidth
 	p.view.Visited = func(link string) bool { return m.visited[m.absolute(p, link)] }
 	p.view.Resize(m.width, m.pageHeight())
+	if t.hides(p.url) {
+		p.hideQuery()
+	}
 	t.page = p
 }
 

@@ -13,14 +13,18 @@ import (
 
 // page is one loaded (or loading) document and how it is shown.
 type page struct {
-	url     *url.URL // nil for about: pages
-	address string   // what the URL bar shows
-	status  client.Status
-	raw     client.Status
-	meta    string
-	mime    string
-	lang    string
-	notice  string // a problem worth a word in the status line
+	url      *url.URL // nil for about: pages
+	address  string   // what the URL bar shows
+	status   client.Status
+	raw      client.Status
+	meta     string
+	mime     string
+	lang     string
+	notice   string // a problem worth a word in the status line
+	identity string // the identity the request presented, if any
+	// sensitive: the page answers a sensitive prompt (11); the answer is
+	// cut from url and address, and the page is never recorded.
+	sensitive bool
 
 	doc  *render.Document
 	view render.View

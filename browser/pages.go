@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"propus/browser/sanitize"
 	"propus/client"
 	"propus/tofu"
 )
@@ -22,6 +23,8 @@ func aboutPage(name string, m *Model) *page {
 		return localPage(nil, name, "")
 	case "about:home":
 		return localPage(nil, name, homeText)
+	case knownHostsAddress:
+		return knownHostsPage(m)
 	}
 	return localPage(nil, name, "# Unknown page\n\npropus has no page called "+name+".\n=> about:home Home\n")
 }
@@ -42,6 +45,7 @@ Press o to open a URL, ? for every key, q to quit.
 ## Places
 => gemini://geminiprotocol.net/ Project Gemini
 => gemini://geminiprotocol.net/docs/specification.gmi The specification
+=> about:known-hosts Known hosts: the certificates propus has pinned
 `
 
 // statusPage is the page for a response that is not 2x: it names the
@@ -53,7 +57,7 @@ func statusPage(u *url.URL, status client.Status, meta string) *page {
 	b.WriteString("# " + itoa(int(status)) + " " + status.String() + "\n\n")
 	switch status.Class() {
 	case client.StatusInput:
-		b.WriteString("The page asks for input:\n> " + meta + "\n\nAnswering input prompts comes in the next version of propus.\n")
+		b.WriteString("The page asks for input:\n> " + meta + "\n\nPress r to answer it.\n")
 	case client.StatusRedirect:
 		b.WriteString("The page has moved. Press 1 to go there:\n=> " + meta + "\n")
 	case client.StatusTemporaryFailure:
@@ -73,7 +77,7 @@ func statusPage(u *url.URL, status client.Status, meta string) *page {
 		if meta != "" {
 			b.WriteString("The server says:\n> " + meta + "\n")
 		}
-		b.WriteString("\nThis page needs a client certificate (an identity). Identities come in the next version of propus.\n")
+		b.WriteString("\nThis page needs a client certificate (an identity). Press r to reload and choose one.\n")
 	}
 	p := localPage(u, addr, b.String())
 	p.status, p.meta = status, meta
@@ -92,8 +96,8 @@ func errorPage(u *url.URL, err error) *page {
 		b.WriteString("## Pinned\n* " + changed.Old.Fingerprint + "\n* valid until " + changed.Old.Expires.Format(time.DateOnly) +
 			"\n* first seen " + changed.Old.FirstSeen.Format(time.DateOnly) + "\n")
 		b.WriteString("## Presented now\n* " + changed.New.Fingerprint + "\n* valid until " + changed.New.Expires.Format(time.DateOnly) +
-			"\n* subject " + changed.NewSubject + "\n")
-		b.WriteString("\nIf you know the server changed its certificate, remove its line from your known_hosts file and reload (r).\n")
+			"\n* subject " + sanitize.Line(changed.NewSubject) + "\n")
+		b.WriteString("\nIf you know the server changed its certificate, press r to be asked again, or forget its pin:\n=> about:known-hosts Known hosts\n")
 	case errors.Is(err, client.ErrTimeout):
 		b.WriteString("# Connection timeout\n\n" + err.Error() + "\n\nThe server may be slow or down: press r to try again.\n")
 	case errors.Is(err, client.ErrNoResponse):

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"net/url"
 
 	"propus/browser/render"
 )
@@ -26,6 +27,9 @@ type tab struct {
 	restore       *render.Pos
 	page          *page
 	back, forward []entry
+	via           []*url.URL // the redirect chain that led here, the request first
+	slow          *slowDown  // a 44 being waited out, if any
+	secret        string     // the URL that carried an answer to a sensitive prompt (11): never shown or recorded
 }
 
 // current returns the history entry for the page shown now.
@@ -62,4 +66,5 @@ func (t *tab) stop() {
 	}
 	t.seq++
 	t.loading = ""
+	t.via = nil
 }

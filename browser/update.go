@@ -73,6 +73,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case downloadProgressMsg, downloadDoneMsg:
 		return m, m.downloadUpdate(msg)
+	case trustedMsg:
+		return m, m.trusted(msg)
+	case forgottenMsg:
+		return m, m.forgotten(msg)
+	case slowDownTickMsg:
+		return m, m.slowDownTicked(msg)
+	case scopesSavedMsg:
+		m.scopesSaved(msg)
+		return m, nil
 	case openDoneMsg:
 		if msg.err != nil {
 			m.flash(msg.err.Error(), true)
@@ -106,8 +115,9 @@ func (m *Model) header(h headerMsg) tea.Cmd {
 		return nil
 	}
 	t.loading = ""
-	addr := h.url.String()
-	m.remember(addr)
+	if !t.hides(h.url) {
+		m.remember(h.url.String())
+	}
 	if h.status.Class() == client.StatusSuccess && h.kind == content.Downloadable {
 		t.cancel = nil
 		return m.askDownload(h)
@@ -137,6 +147,7 @@ func (m *Model) showResponse(t *tab, h headerMsg) tea.Cmd {
 		t.cancel = nil
 	}
 	p.status, p.raw, p.meta, p.mime, p.lang, p.notice = h.status, h.raw, h.meta, h.mime, h.lang, h.notice
+	p.identity = h.identity
 	p.tls, p.cert, p.trust, p.stream = h.tls, h.cert, h.trust, h.stream
 	m.show(t, p)
 	if t.restore != nil {
@@ -147,7 +158,7 @@ func (m *Model) showResponse(t *tab, h headerMsg) tea.Cmd {
 	case tofu.FirstSight:
 		m.flash("First visit to "+h.trust.Host.Address+": certificate pinned ("+h.trust.Host.Fingerprint[:min(len(h.trust.Host.Fingerprint), 23)]+"…)", false)
 	case tofu.ChangedAfterExpiry:
-		m.flash("New certificate for "+h.trust.Host.Address+": the pinned one had expired, the new one is now pinned", false)
+		m.flash("The pinned certificate expired: "+h.trust.Host.Address+" has a new one, pinned now", false)
 	}
 	if h.stream != nil {
 		return h.stream.next()

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"charm.land/bubbles/v2/key"
 	"fmt"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (m *Model) barView() string {
 	case t.loading != "":
 		addr = t.loading
 	case t.page != nil:
-		addr = t.page.address
+		addr = t.page.shownAddress()
 	}
 	used := ansi.StringWidth(b.String())
 	b.WriteString(m.styles.URL.Render(ansi.Truncate(sanitize.Line(addr), max(m.width-used-2, 1), "…")))
@@ -163,7 +164,7 @@ func (m *Model) infoLines() []string {
 	if p == nil {
 		return []string{title}
 	}
-	lines := []string{title, "", "URL       " + sanitize.Line(p.address)}
+	lines := []string{title, "", "URL       " + sanitize.Line(p.shownAddress())}
 	if p.url == nil {
 		return lines
 	}
@@ -231,6 +232,9 @@ func trustText(r tofu.Result) string {
 	case tofu.Match:
 		return "matches the pinned certificate (first seen " + r.Host.FirstSeen.Format(time.DateOnly) + ")"
 	case tofu.ChangedAfterExpiry:
+		if r.Previous != nil {
+			return "new certificate, pinned because the old one expired on " + r.Previous.Expires.Format(time.DateOnly)
+		}
 		return "new certificate, pinned after the old one expired"
 	case tofu.ChangedVerified:
 		return "new certificate, verified by a certificate authority"
@@ -291,9 +295,12 @@ func (m *Model) statusView() string {
 	t := m.tab()
 	p := t.page
 	var left []string
+	chain := t.chainStatus(m.width)
 	switch {
 	case m.number != "":
 		left = append(left, m.styles.Prompt.Render("Follow link "+m.number+"_")+" (enter)")
+	case t.slowingDown():
+		left = append(left, m.countdownStatus(t, m.width))
 	case m.message != "":
 		st := m.styles.Status
 		if m.msgError {
@@ -303,9 +310,14 @@ func (m *Model) statusView() string {
 	case m.download != nil:
 		d := m.download
 		left = append(left, m.spinner.View()+" Saving "+sanitize.Line(d.name)+" "+humanSize(d.written.Load()))
+	case t.loading != "" && chain != "":
+		left = append(left, m.spinner.View()+" "+chain)
 	case t.loading != "":
 		left = append(left, m.spinner.View()+" Loading "+sanitize.Line(t.loading))
 	case p != nil && p.url != nil:
+		if chain != "" {
+			left = append(left, chain)
+		}
 		left = append(left, m.pageStatus(p)...)
 	}
 	right := ""
@@ -348,6 +360,9 @@ func (m *Model) pageStatus(p *page) []string {
 			parts = append(parts, humanSize(p.size))
 		}
 	}
+	if p.identity != "" {
+		parts = append(parts, "id: "+sanitize.Line(p.identity))
+	}
 	if p.notice != "" {
 		parts = append(parts, sanitize.Line(p.notice))
 	}
@@ -371,5 +386,12 @@ func (m *Model) pageStatus(p *page) []string {
 
 // helpView is the help line.
 func (m *Model) helpView() string {
+	if m.dialog != nil || m.mode == modeQuestion {
+		// The dialog lists its own keys; the page's keys do nothing now.
+		return m.fit(m.help.ShortHelpView([]key.Binding{
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		}))
+	}
 	return m.fit(m.help.ShortHelpView(m.keys.ShortHelp()))
 }

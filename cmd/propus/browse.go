@@ -9,6 +9,7 @@ import (
 
 	"propus/browser"
 	"propus/client"
+	"propus/client/identity"
 	"propus/tofu"
 )
 
@@ -20,10 +21,16 @@ func runBrowse(e *env, args []string) int {
 	fs := flag.NewFlagSet("propus", flag.ContinueOnError)
 	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
 	noClipboard := fs.Bool("no-clipboard", false, "never write the clipboard (y then only shows the URL)")
+	redirects := fs.String("redirects", "auto", "redirect policy: `auto` (follow up to 5 hops on the same host, ask before another host), ask (ask before every hop) or never (show the redirect)")
 	fs.Usage = usageFunc(fs, "[flags] [URL...]", browseHelp)
 	urls, done, code := parseFlags(fs, args, e.stdout, e.stderr)
 	if done {
 		return code
+	}
+	policy, ok := map[string]browser.RedirectPolicy{"auto": browser.RedirectAuto, "ask": browser.RedirectAsk, "never": browser.RedirectNever}[*redirects]
+	if !ok {
+		fmt.Fprintf(e.stderr, "propus: --redirects must be auto, ask or never (not %q)\n", *redirects)
+		return exitUsage
 	}
 	if *width < 20 {
 		fmt.Fprintln(e.stderr, "propus: --reading-width must be at least 20")
@@ -34,6 +41,11 @@ func runBrowse(e *env, args []string) int {
 		// The pins that parsed still protect; the file is left as it is.
 		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; new pins are kept for this run only until the file is fixed\n", err)
 	}
+	scopes, err := identity.LoadScopes(e.paths.scopes)
+	if err != nil {
+		// Left as it is: the browser keeps scope choices in memory.
+		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; where you choose to use identities is kept for this run only until the file is fixed\n", err)
+	}
 	opts := browser.Options{
 		Client:       &client.Client{},
 		Hosts:        hosts,
@@ -42,6 +54,9 @@ func runBrowse(e *env, args []string) int {
 		Openers:      defaultOpeners(),
 		ReadingWidth: *width,
 		NoClipboard:  *noClipboard,
+		Redirects:    policy,
+		Identities:   identity.Store{Dir: e.paths.identities},
+		Scopes:       scopes,
 	}
 	m := browser.New(opts, urls...)
 	if _, err := tea.NewProgram(m).Run(); err != nil {

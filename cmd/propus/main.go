@@ -42,6 +42,7 @@ Usage:
   propus [flags] [URL...]   browse (a tab per URL; no URL: the home page)
                             --reading-width N   widest text wraps (default 100)
                             --no-clipboard      never write the clipboard
+                            --redirects auto|ask|never   when to follow redirects
   propus COMMAND [flags]    run a command
 
 Commands:

@@ -72,6 +72,9 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("propus %v: exit %d, %q", args, code, out)
 		}
 	}
+	if code, _, errOut := propus(t, "--redirects", "sometimes"); code != exitUsage || !strings.Contains(errOut, "auto, ask or never") {
+		t.Errorf("bad --redirects: exit %d, %q", code, errOut)
+	}
 	if code, _, errOut := propus(t, "--bogus"); code != exitUsage || !strings.Contains(errOut, "not defined: -bogus") {
 		t.Errorf("unknown flag: exit %d, %q", code, errOut)
 	}

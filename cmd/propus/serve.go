@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"propus/testserver"
+	"propus/tofu"
 )
 
 const serveHelp = `Serves a directory over Gemini: static files, directory listings and CGI
@@ -236,7 +237,8 @@ func serverCertificate(cfg *serveConfig, hostname, certFile, keyFile string) (tl
 		}
 		cert.Leaf = leaf
 	}
-	fmt.Fprintf(cfg.stderr, "propus serve: certificate for %s: %s (expires %s)\n", hostname, testserver.Fingerprint(leaf), leaf.NotAfter.Format("2006-01-02"))
+	fmt.Fprintf(cfg.stderr, "propus serve: certificate for %s: %s (expires %s); public key pin %s (what TOFU clients such as propus show)\n",
+		hostname, testserver.Fingerprint(leaf), leaf.NotAfter.Format("2006-01-02"), tofu.Fingerprint(leaf))
 	return cert, nil
 }
 

@@ -1,0 +1,444 @@
+package browser
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/client"
+	"propus/testserver"
+)
+
+// inputServer answers 10 (/search, /replace) or 11 (/login) while the
+// query is empty, and the answer otherwise; it records every request.
+type inputServer struct {
+	*testserver.TestServer
+	mu       sync.Mutex
+	requests []string // the request lines, less the server's URL
+}
+
+func newInputServer(t *testing.T) *inputServer {
+	s := &inputServer{}
+	page := func(w testserver.ResponseWriter, body string) {
+		w.WriteHeader(client.StatusSuccess, "text/gemini")
+		w.Write([]byte(body))
+	}
+	s.TestServer = testserver.NewServer(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		s.mu.Lock()
+		s.requests = append(s.requests, strings.TrimPrefix(r.RawURL, s.URL))
+		s.mu.Unlock()
+		q := r.URL.RawQuery
+		switch {
+		case r.URL.Path == "/":
+			page(w, "# Home\n=> /search Search\n=> /login Log in\n=> /replace?old Replace\n")
+		case r.URL.Path == "/search" && q == "":
+			w.WriteHeader(client.StatusInput, "Search the capsule")
+		case r.URL.Path == "/search":
+			text, _ := url.PathUnescape(q)
+			page(w, "# Results\nYou said: "+text+"\n")
+		case r.URL.Path == "/login" && q == "":
+			w.WriteHeader(client.StatusSensitiveInput, "Password")
+		case r.URL.Path == "/login":
+			page(w, "# Welcome\n=> /account Your account\n")
+		case r.URL.Path == "/replace" && q != "new":
+			w.WriteHeader(client.StatusInput, "Replace the query")
+		case r.URL.Path == "/replace":
+			page(w, "# Replaced\n")
+		default:
+			page(w, "# "+r.URL.Path+"\n")
+		}
+	}))
+	return s
+}
+
+// seen returns the requests so far ("/search?hello%20world").
+func (s *inputServer) seen() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+func (s *inputServer) want(t *testing.T, want ...string) {
+	t.Helper()
+	if got := s.seen(); !slices.Equal(got, want) {
+		t.Errorf("the server saw %q, want %q", got, want)
+	}
+}
+
+// ctrl is the key press ctrl+r.
+func ctrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
+
+// pressMsg sends a key press and handles what follows.
+func (d *driver) pressMsg(k tea.KeyPressMsg) {
+	d.send(k)
+	d.settle()
+}
+
+// inputDialog returns the open input dialog, failing the test when there
+// is none.
+func (d *driver) inputDialog() *inputDialog {
+	d.t.Helper()
+	id, ok := d.m.dialog.(*inputDialog)
+	if !ok {
+		d.t.Fatalf("no input dialog is open (%T); the screen shows:\n%s", d.m.dialog, d.screen())
+	}
+	return id
+}
+
+// openInput starts on the home page of s and follows its link n, which
+// asks for input.
+func openInput(t *testing.T, s *inputServer, w, h int, noColor bool, n string) *driver {
+	t.Helper()
+	d := newDriver(t, w, h, noColor, s.URL+"/")
+	d.waitLoaded()
+	d.press(n)
+	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	return d
+}
+
+// bytesLeft is the count the dialog shows for answer.
+func bytesLeft(s *inputServer, path, answer string) string {
+	u, _ := url.Parse(s.URL + path)
+	return fmt.Sprintf("%d bytes left", client.InputBytesLeft(u, answer))
+}
+
+func TestInputSendsTheAnswer(t *testing.T) {
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "1")
+	scr := d.screen()
+	for _, want := range []string{"Input for " + s.URL + "/search", "Search the capsule", bytesLeft(s, "/search", ""), "enter send", "ctrl+e several lines", "ctrl+x $EDITOR", "esc cancel"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the dialog lacks %q:\n%s", want, scr)
+		}
+	}
+
+	d.typeText("hello world")
+	d.waitFor(bytesLeft(s, "/search", "hello world"))
+	if d.screen() == scr {
+		t.Error("typing did not change the dialog")
+	}
+	// The terminal's cursor is at the end of the answer.
+	rows := strings.Split(d.screen(), "\n")
+	c := d.m.View().Cursor
+	if c == nil {
+		t.Fatal("no cursor in the dialog")
+	}
+	if row := rows[c.Position.Y]; !strings.HasPrefix(row, " > hello world") || c.Position.X != len(" > hello world") {
+		t.Errorf("the cursor is at %d,%d, on row %q", c.Position.X, c.Position.Y, row)
+	}
+
+	d.press("enter")
+	d.waitFor("You said: hello world")
+	s.want(t, "/", "/search", "/search?hello%20world")
+	if d.m.dialog != nil {
+		t.Error("the dialog stayed open")
+	}
+	if got := d.page().address; got != s.URL+"/search?hello%20world" {
+		t.Errorf("the page's address is %q", got)
+	}
+	// A 10 answer is history like any page: back goes to where it was asked.
+	if !slices.Contains(d.m.history, s.URL+"/search?hello%20world") {
+		t.Errorf("the history lacks the answer's URL: %q", d.m.history)
+	}
+	d.press("H")
+	d.waitFor("# Home")
+}
+
+func TestInputTooLong(t *testing.T) {
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "1")
+	long := strings.Repeat("x", client.MaxURLLength)
+	d.typeText(long)
+	over := bytesLeft(s, "/search", long)
+	if !strings.HasPrefix(over, "-") {
+		t.Fatalf("the count is %q, want it negative", over)
+	}
+	d.waitFor(over + ": too long for a Gemini request")
+
+	d.press("enter")
+	scr := d.screen()
+	if !strings.Contains(scr, "Not sent: "+strings.TrimPrefix(strings.TrimSuffix(over, " bytes left"), "-")+" bytes too long") {
+		t.Errorf("the refusal is not shown:\n%s", scr)
+	}
+	d.inputDialog()
+	s.want(t, "/", "/search")
+
+	// Shortened, it goes.
+	d.pressMsg(ctrl('u'))
+	d.typeText("short")
+	d.press("enter")
+	d.waitFor("You said: short")
+	s.want(t, "/", "/search", "/search?short")
+}
+
+func TestInputMultiLine(t *testing.T) {
+	for _, send := range []rune{'s', 'd'} {
+		t.Run("ctrl+"+string(send), func(t *testing.T) {
+			s := newInputServer(t)
+			d := openInput(t, s, 100, 30, false, "1")
+			d.typeText("one")
+			d.pressMsg(ctrl('e'))
+			if !d.inputDialog().multi {
+				t.Fatal("ctrl+e did not switch to several lines")
+			}
+			d.press("enter")
+			d.typeText("two")
+			scr := d.waitFor(bytesLeft(s, "/search", "one\ntwo"))
+			for _, want := range []string{"┃ one", "┃ two", "ctrl+s/ctrl+d send", "enter new line"} {
+				if !strings.Contains(scr, want) {
+					t.Errorf("the dialog lacks %q:\n%s", want, scr)
+				}
+			}
+			rows := strings.Split(scr, "\n")
+			if c := d.m.View().Cursor; c == nil || rows[c.Position.Y] != d.m.fit(" ┃ two") || c.Position.X != len(" ┃ two")-2 {
+				t.Errorf("the cursor is at %v, not after two", c)
+			}
+			d.pressMsg(ctrl(send))
+			d.waitFor("You said: one")
+			s.want(t, "/", "/search", "/search?one%0Atwo")
+		})
+	}
+}
+
+func TestInputCancel(t *testing.T) {
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "1")
+	d.typeText("never sent")
+	d.press("esc")
+	if d.m.dialog != nil {
+		t.Fatal("esc left the dialog open")
+	}
+	if !strings.Contains(d.statusLine(), "Cancelled: nothing was sent") {
+		t.Errorf("the status line says %q", d.statusLine())
+	}
+	if p := d.page(); p.address != s.URL+"/" {
+		t.Errorf("the page is now %q, want the one it was", p.address)
+	}
+	d.pump(100 * time.Millisecond)
+	s.want(t, "/", "/search")
+
+	// A tab that had nothing to show shows the prompt as a page, which r
+	// asks again.
+	d = newDriver(t, 100, 30, false, s.URL+"/search")
+	d.waitUntil(func() bool { return d.m.dialog != nil }, "the dialog")
+	d.press("esc")
+	scr := d.waitFor("Press r to answer it")
+	for _, want := range []string{"# 10 INPUT", "The page asks for input:", "Search the capsule"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the page lacks %q:\n%s", want, scr)
+		}
+	}
+	if d.press("x"); !strings.Contains(d.statusLine(), "10 INPUT") {
+		t.Errorf("the status line is %q", d.statusLine())
+	}
+	d.press("r")
+	d.waitUntil(func() bool { return d.m.dialog != nil }, "the dialog again")
+	d.inputDialog()
+
+	// A tab in the background does not ask over the one in view.
+	d = newDriver(t, 100, 30, false, s.URL+"/", s.URL+"/search")
+	d.waitLoaded()
+	if d.m.dialog != nil {
+		t.Error("a background tab opened a dialog")
+	}
+	if p := d.m.tabs[1].page; p == nil || !strings.Contains(p.doc.Line(0).Text, "10 INPUT") {
+		t.Errorf("the background tab does not show the prompt as a page")
+	}
+}
+
+func TestInputReplacesTheQuery(t *testing.T) {
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "3")
+	d.waitFor("Replace the query")
+	if scr := d.screen(); strings.Contains(scr, "Input for "+s.URL+"/replace?") {
+		t.Errorf("the dialog shows the query it replaces:\n%s", scr)
+	}
+	d.typeText("new")
+	d.press("enter")
+	d.waitFor("# Replaced")
+	s.want(t, "/", "/replace?old", "/replace?new")
+}
+
+func TestInputSensitive(t *testing.T) {
+	const secret = "hunter2"
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "2")
+	d.waitFor("Sensitive input for " + s.URL + "/login")
+	d.typeText(secret)
+	scr := d.waitFor("> " + strings.Repeat("*", len(secret)))
+	if strings.Contains(scr, secret) {
+		t.Errorf("the typed text shows:\n%s", scr)
+	}
+	d.pressMsg(ctrl('e'))
+	d.pressMsg(ctrl('x'))
+	if id := d.inputDialog(); id.multi || id.editing {
+		t.Error("a sensitive answer went to several lines or the editor")
+	}
+
+	enter := d.runKey("enter")
+	if strings.Contains(d.screen(), secret) || strings.Contains(d.m.tab().loading, secret) {
+		t.Errorf("the answer shows while it loads:\n%s", d.screen())
+	}
+	d.exec(enter)
+	scr = d.waitFor("# Welcome")
+	s.want(t, "/", "/login", "/login?"+secret)
+
+	noSecret := func(what string, v any) {
+		t.Helper()
+		if strings.Contains(fmt.Sprint(v), secret) {
+			t.Errorf("%s holds the answer: %v", what, v)
+		}
+	}
+	noSecret("the screen", scr)
+	if bar := strings.Split(scr, "\n")[0]; !strings.Contains(bar, s.URL+"/login?***") {
+		t.Errorf("the URL bar is %q, want the marked address", bar)
+	}
+	noSecret("the history", d.m.history)
+	noSecret("the visited marks", d.m.visited)
+	if !d.page().sensitive {
+		t.Error("the page is not marked sensitive")
+	}
+	d.press("i")
+	noSecret("the info overlay", d.screen())
+	if !strings.Contains(d.screen(), "URL       "+s.URL+"/login?***") {
+		t.Errorf("the info overlay does not mark the address:\n%s", d.screen())
+	}
+	d.press("esc")
+	copyCmd := d.runKey("y")
+	noSecret("the copied URL", copyCmd())
+	noSecret("the status line", d.m.message)
+
+	// Leaving the page records it without the answer; back shows it again.
+	d.press("1")
+	d.waitFor("# /account")
+	noSecret("the back history", d.m.tab().back)
+	d.press("H")
+	scr = d.waitFor("# Welcome")
+	noSecret("the screen after back", scr)
+	noSecret("the forward history", d.m.tab().forward)
+	noSecret("the history", d.m.history)
+
+	// A reload asks again rather than sending the answer again.
+	d.press("r")
+	d.waitUntil(func() bool { return d.m.dialog != nil }, "the prompt again")
+	s.want(t, "/", "/login", "/login?"+secret, "/account", "/login")
+}
+
+func TestInputEditor(t *testing.T) {
+	s := newInputServer(t)
+	script := filepath.Join(t.TempDir(), "editor")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf ' from editor\\n' >> \"$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("EDITOR", script)
+	d := openInput(t, s, 100, 30, false, "1")
+	d.typeText("draft")
+
+	// ctrl+x writes the answer so far to a temp file, then runs the
+	// editor on it (tea.ExecProcess: it needs a terminal, so the test
+	// runs the command itself and hands its result to the callback).
+	_, write := d.m.Update(ctrl('x'))
+	ready, ok := write().(editorReadyMsg)
+	if !ok || ready.err != nil {
+		t.Fatalf("writing the temp file gave %#v", ready)
+	}
+	if b, _ := os.ReadFile(ready.path); string(b) != "draft" {
+		t.Errorf("the temp file holds %q, want the answer so far", b)
+	}
+	if _, exec := d.m.Update(ready); exec == nil {
+		t.Fatal("no command runs the editor")
+	}
+	d.typeText("z") // keys wait while the editor runs
+	if got := d.inputDialog().value(); got != "draft" {
+		t.Errorf("a key reached the field while the editor ran: %q", got)
+	}
+	cmd := editorCommand(ready.path)
+	if !slices.Equal(cmd.Args, []string{script, ready.path}) || cmd.Env != nil {
+		t.Errorf("the editor command is %q (env %q), want %q with the browser's environment", cmd.Args, cmd.Env, []string{script, ready.path})
+	}
+	d.send(editorDone(ready.key, ready.path)(cmd.Run()))
+	if _, err := os.Stat(ready.path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temp file is still there: %v", err)
+	}
+	id := d.inputDialog()
+	if !id.multi || id.value() != "draft from editor" {
+		t.Errorf("after the editor the dialog holds %q (several lines: %v)", id.value(), id.multi)
+	}
+	d.waitFor("┃ draft from editor")
+	d.pressMsg(ctrl('s'))
+	d.waitFor("You said: draft from editor")
+	s.want(t, "/", "/search", "/search?draft%20from%20editor")
+}
+
+func TestInputEditorFails(t *testing.T) {
+	s := newInputServer(t)
+	d := openInput(t, s, 100, 30, false, "1")
+	d.typeText("kept")
+	d.send(editorDoneMsg{key: d.inputDialog().h.key, err: errors.New("exit status 1")})
+	d.waitFor("The editor failed, the answer is unchanged: exit status 1")
+	if got := d.inputDialog().value(); got != "kept" {
+		t.Errorf("the answer is %q after a failed edit", got)
+	}
+	// A message for another load is dropped.
+	d.send(editorDoneMsg{key: loadKey{tab: 99}, text: "stale"})
+	if got := d.inputDialog().value(); got != "kept" {
+		t.Errorf("a stale editor message changed the answer to %q", got)
+	}
+}
+
+func TestInputEditorCommand(t *testing.T) {
+	for _, c := range []struct{ editor, want string }{
+		{"", "vi /tmp/a.txt"},
+		{"emacs -nw", "emacs -nw /tmp/a.txt"},
+	} {
+		t.Setenv("EDITOR", c.editor)
+		if got := strings.Join(editorCommand("/tmp/a.txt").Args, " "); got != c.want {
+			t.Errorf("with EDITOR=%q the command is %q, want %q", c.editor, got, c.want)
+		}
+	}
+}
+
+func TestInputGolden(t *testing.T) {
+	s := newInputServer(t)
+	for _, c := range []struct {
+		name, link, text string
+		multi            bool
+	}{
+		{"10", "1", "hello", false},
+		{"11", "2", "secret", false},
+		{"multi", "1", "first line\nsecond", true},
+	} {
+		for _, size := range []struct{ w, h int }{{40, 20}, {100, 30}} {
+			name := fmt.Sprintf("input-%s-%dx%d", c.name, size.w, size.h)
+			t.Run(name, func(t *testing.T) {
+				d := openInput(t, s, size.w, size.h, false, c.link)
+				if c.multi {
+					d.pressMsg(ctrl('e'))
+				}
+				for i, l := range strings.Split(c.text, "\n") {
+					if i > 0 {
+						d.press("enter")
+					}
+					d.typeText(l)
+				}
+				d.settle()
+				checkFrame(t, d.m.screen(), size.w, size.h)
+				golden(t, name, normalize(d.screen()))
+			})
+		}
+	}
+	// Without colour the dialog has no escape sequence at all.
+	d := openInput(t, s, 100, 30, true, "1")
+	if frame := d.m.screen(); strings.ContainsRune(frame, '\x1b') {
+		t.Errorf("the NoColor dialog holds an escape: %q", frame)
+	}
+}
