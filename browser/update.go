@@ -122,6 +122,9 @@ func (m *Model) header(h headerMsg) tea.Cmd {
 		t.cancel = nil
 		return m.askDownload(h)
 	}
+	// The protocol's conversations, each in its own file: input.go,
+	// redirect.go, slowdown.go, identity.go (and trust.go for a changed
+	// certificate, which ends a load before any header).
 	switch {
 	case h.status.Class() == client.StatusInput:
 		return m.onInput(t, h)
