@@ -2,17 +2,24 @@ package main
 
 import (
 	"bytes"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"propus/client"
 	"propus/testserver"
 )
 
@@ -442,4 +449,359 @@ func frame(rows []string) string {
 		fmt.Fprintf(&b, "%3d|%s\n", i, r)
 	}
 	return b.String()
+}
+
+// The conversations end-to-end test: the protocol's dialogs (input, a
+// redirect to another host, a slow down, a client certificate) driven in
+// the real binary, against a server that records what it was sent, so
+// that the test can tell what went out and, as important, what did not.
+
+// The texts the conversation site answers with.
+const (
+	convPrompt  = "What do you seek?"
+	convQuery   = "tea time"
+	convEncoded = "tea%20time" // convQuery as the browser sends it
+	convName    = "alice"      // the identity created
+)
+
+// convSite is the conversation site and what it was asked.
+type convSite struct {
+	ts  *testserver.TestServer
+	mux *testserver.Mux
+
+	mu   sync.Mutex
+	reqs []convRequest
+}
+
+// convRequest is one request the site received.
+type convRequest struct {
+	url string // the whole normalised URL: host, port, path and query
+	cn  string // the client certificate's common name; "-" without one
+}
+
+func (r convRequest) String() string { return r.url + " (certificate " + r.cn + ")" }
+
+// newConvSite starts the site: a home page linking the four
+// conversations, in order.
+//
+//	/search   10 without a query; echoes the query, raw and decoded
+//	/away     30 to /landing on 127.0.0.1:PORT, another host than localhost:PORT
+//	/busy     44 1 the first time, the page afterwards
+//	/members  60 without a client certificate; greets its CN otherwise
+func newConvSite(t *testing.T) *convSite {
+	s := &convSite{mux: testserver.NewMux()}
+	var busy atomic.Int32
+	s.mux.Use(func(next testserver.Handler) testserver.Handler {
+		return testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+			req := convRequest{url: r.URL.String(), cn: "-"}
+			if r.Certificate != nil {
+				req.cn = r.Certificate.Subject.CommonName
+			}
+			s.mu.Lock()
+			s.reqs = append(s.reqs, req)
+			s.mu.Unlock()
+			next.ServeGemini(w, r)
+		})
+	})
+	s.mux.HandleStrict("/", testserver.Page("text/gemini",
+		"# Conversations Home\n=> /search Search the archive\n=> /away Leave for another host\n=> /busy A busy page\n=> /members Members only\n"))
+	s.mux.Handle("/search", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		if r.URL.RawQuery == "" {
+			w.WriteHeader(client.StatusInput, convPrompt)
+			return
+		}
+		decoded, err := url.QueryUnescape(r.URL.RawQuery)
+		if err != nil {
+			decoded = "(undecodable: " + err.Error() + ")"
+		}
+		fmt.Fprintf(w, "# Search Results\nRaw query: %s\nDecoded query: %s\n", r.URL.RawQuery, decoded)
+	}))
+	s.mux.Handle("/landing", testserver.Page("text/gemini", "# Landing Page Heading\nYou followed the redirect.\n"))
+	s.mux.Handle("/busy", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		if busy.Add(1) == 1 {
+			w.WriteHeader(client.StatusSlowDown, "1")
+			return
+		}
+		w.Write([]byte("# Busy Page Arrived\nThe retry got through.\n"))
+	}))
+	s.mux.Handle("/members", testserver.RequireCertificate(testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		fmt.Fprintf(w, "# Members Area\nHello, %s!\n", r.Certificate.Subject.CommonName)
+	})))
+	s.ts = testserver.NewServer(t, s.mux)
+	// The port is known only now; the mux takes routes while it serves.
+	s.mux.Handle("/away", testserver.Reply(client.StatusRedirect, s.elsewhere("/landing")))
+	return s
+}
+
+// url is the URL of path by host name, as the home page's links resolve.
+func (s *convSite) url(path string) string { return s.ts.URLFor(path) }
+
+// elsewhere is the URL of path on the same server by IP address: another
+// host to the browser, with a TOFU pin of its own.
+func (s *convSite) elsewhere(path string) string { return s.ts.URL + path }
+
+// requests returns what the site received so far.
+func (s *convSite) requests() []convRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.reqs)
+}
+
+// received reports how many requests were for u, and with the
+// certificate cn ("" for any).
+func (s *convSite) received(u, cn string) int {
+	n := 0
+	for _, r := range s.requests() {
+		if r.url == u && (cn == "" || r.cn == cn) {
+			n++
+		}
+	}
+	return n
+}
+
+// log lists the requests received, for failure messages.
+func (s *convSite) log() string {
+	var b strings.Builder
+	for i, r := range s.requests() {
+		fmt.Fprintf(&b, "  %2d %s\n", i+1, r)
+	}
+	if b.Len() == 0 {
+		return "  (none)\n"
+	}
+	return b.String()
+}
+
+func TestEndToEndConversations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short (it builds propus and drives it in tmux)")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("end-to-end test: tmux is not installed (.ci/run installs it); skipping")
+	}
+	start := time.Now()
+	bin := buildPropus(t)
+	t.Logf("built propus in %v", time.Since(start).Round(time.Millisecond))
+
+	site := newConvSite(t)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the server received, in order:\n%s", site.log())
+		}
+	})
+	home := site.url("/")
+	s := startTmux(t, bin, 100, 30, nil, home)
+	s.waitFor("the conversations home page: its title and four links, "+home+" in the top bar", func(sc screen) bool {
+		return sc.contains("Conversations Home") && sc.contains("[1] Search the archive") && sc.contains("[4] Members only") &&
+			sc.bar() == home
+	})
+
+	steps := []struct {
+		name string
+		run  func(*testing.T, *tmuxSession, *convSite)
+	}{
+		{"input", convInput},
+		{"redirect", convRedirect},
+		{"slow-down", convSlowDown},
+		{"identity", convIdentity},
+	}
+	for i, st := range steps {
+		stepStart := time.Now()
+		if i > 0 {
+			// Back to the home page, to follow the next link.
+			s.send("H")
+			s.waitFor("the home page after H (before the "+st.name+" step), "+home+" in the top bar", func(sc screen) bool {
+				return sc.contains("Conversations Home") && sc.contains("[4] Members only") && sc.bar() == home
+			})
+		}
+		// The steps share one browser, so the first failure ends them
+		// all: the waits fail the test itself, whose Fatalf stops here.
+		st.run(t, s, site)
+		if t.Failed() {
+			t.FailNow()
+		}
+		t.Logf("%s step took %v", st.name, time.Since(stepStart).Round(time.Millisecond))
+	}
+
+	s.quit()
+	checkIdentityFiles(t, s.dataHome)
+
+	// Both hosts were pinned, each on its own line.
+	kh, err := os.ReadFile(filepath.Join(s.dataHome, "propus", "known_hosts"))
+	if err != nil {
+		t.Errorf("no known_hosts in $XDG_DATA_HOME/propus after the visits: %v", err)
+	}
+	for _, host := range []string{"localhost", "127.0.0.1"} {
+		if !strings.Contains(string(kh), host+":"+strconv.Itoa(site.ts.Port)+" SHA256:") {
+			t.Errorf("known_hosts does not pin %s:%d:\n%s", host, site.ts.Port, kh)
+		}
+	}
+	t.Logf("end-to-end conversations test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// convInput: link 1 asks for input (10); the answer typed in the dialog
+// goes as the query, percent-encoded, and the echo shows it.
+func convInput(t *testing.T, s *tmuxSession, site *convSite) {
+	search := site.url("/search")
+	s.send("1")
+	s.waitFor("the input dialog after typing 1: \"Input for "+search+"\", the prompt "+convPrompt+" and an empty field", func(sc screen) bool {
+		return sc.contains("Input for "+search) && sc.contains(convPrompt) && sc.hasRow(">") &&
+			sc.contains("enter send") && !sc.contains("Conversations Home")
+	})
+	if n := site.received(search, ""); n != 1 {
+		t.Fatalf("with the input dialog open, the server got %d requests for %s, want 1:\n%s", n, search, site.log())
+	}
+	s.typeText(convQuery)
+	s.waitFor("the input dialog holding \""+convQuery+"\"", func(sc screen) bool {
+		return sc.hasRow("> "+convQuery) && sc.contains(convPrompt)
+	})
+	s.send("Enter")
+	answered := search + "?" + convEncoded
+	s.waitFor("the echo of the query after Enter: \"Raw query: "+convEncoded+"\", "+answered+" in the top bar", func(sc screen) bool {
+		return sc.contains("Search Results") && sc.contains("Raw query: "+convEncoded) &&
+			sc.contains("Decoded query: "+convQuery) && sc.bar() == answered && !sc.contains(convPrompt)
+	})
+	if n := site.received(answered, ""); n != 1 {
+		t.Errorf("the server got %d requests for %s, want 1:\n%s", n, answered, site.log())
+	}
+}
+
+// convRedirect: link 2 redirects (30) to another host; a dialog names
+// both ends before anything goes there, and f follows.
+func convRedirect(t *testing.T, s *tmuxSession, site *convSite) {
+	away, landing := site.url("/away"), site.elsewhere("/landing")
+	from, to := strings.TrimPrefix(site.url(""), "gemini://"), strings.TrimPrefix(site.elsewhere(""), "gemini://")
+	s.send("2")
+	sc := s.waitFor("the cross-host redirect dialog after typing 2: from "+away+" to "+landing, func(sc screen) bool {
+		return sc.contains("Follow this redirect to another server?") && sc.contains("From (30 ") &&
+			sc.contains("   "+away) && sc.contains("   "+landing) &&
+			sc.contains(from+" sends you to "+to+". Nothing has been sent there yet.") && sc.contains("f     follow it")
+	})
+	if n := site.received(away, ""); n != 1 {
+		t.Errorf("with the redirect dialog open, the server got %d requests for %s, want 1:\n%s", n, away, site.log())
+	}
+	if n := site.received(landing, ""); n != 0 {
+		t.Fatalf("before the redirect was followed, the server already got %d requests for %s:\n%s\nthe screen shows:\n%s",
+			n, landing, site.log(), sc)
+	}
+	// 127.0.0.1:PORT is pinned apart from localhost:PORT: its first visit.
+	s.send("f")
+	s.waitFor("the landing page after f: its heading, "+landing+" in the top bar, \"First visit to "+to+"\" in the status line", func(sc screen) bool {
+		return sc.contains("Landing Page Heading") && sc.bar() == landing && !sc.contains("Follow this redirect") &&
+			strings.HasPrefix(sc.status(), "First visit to "+to+": certificate pinned")
+	})
+	if n := site.received(landing, ""); n != 1 {
+		t.Errorf("after f, the server got %d requests for %s, want 1:\n%s", n, landing, site.log())
+	}
+}
+
+// convSlowDown: link 3 answers 44 1; the status line counts down, and the
+// retry brings the page without a key pressed.
+func convSlowDown(t *testing.T, s *tmuxSession, site *convSite) {
+	busy := site.url("/busy")
+	countdown := "Slow down: retrying in 1 s · retry 1 of 5"
+	s.send("3")
+	// The countdown shows for a second only: read the screen often.
+	s.waitForEvery(5*time.Millisecond, "the countdown \""+countdown+"\" in the status line after typing 3", func(sc screen) bool {
+		return strings.Contains(sc.status(), countdown) && sc.bar() == busy && sc.contains("44 SLOW DOWN")
+	})
+	s.waitFor("the busy page, come by itself after the countdown, and the countdown gone", func(sc screen) bool {
+		return sc.contains("Busy Page Arrived") && sc.bar() == busy && !strings.Contains(sc.status(), "Slow down")
+	})
+	if n := site.received(busy, ""); n != 2 {
+		t.Errorf("the server got %d requests for %s, want 2 (the 44, then the retry):\n%s", n, busy, site.log())
+	}
+}
+
+// convIdentity: link 4 requires a certificate (60); n in the picker opens
+// the new-identity form, the name and Enter create it (used on this path
+// and below, the form's default) and repeat the request with it.
+func convIdentity(t *testing.T, s *tmuxSession, site *convSite) {
+	members := site.url("/members")
+	s.send("4")
+	s.waitFor("the identity picker after typing 4: no identity yet, \"+ Create a new identity\"", func(sc screen) bool {
+		return sc.contains("This page asks for an identity (a client certificate)") &&
+			sc.contains("The server says: Certificate required") && sc.contains("You have no identity yet.") &&
+			sc.contains("+ Create a new identity") && sc.contains("n new") && sc.bar() == members
+	})
+	s.send("n")
+	s.waitFor("the new-identity form after n: an empty name, used on this path and below", func(sc screen) bool {
+		return sc.contains("New identity:") && sc.contains("Name      e.g. "+convName) &&
+			sc.contains("Use on    ‹ this path and below ›") && sc.contains("enter create")
+	})
+	s.typeText(convName)
+	s.waitFor("the form's name holding "+convName, func(sc screen) bool {
+		return sc.contains("Name      "+convName) && !sc.contains("e.g. "+convName)
+	})
+	s.send("Enter")
+	s.waitFor("the members page greeting "+convName+" after Enter, "+members+" in the top bar, \"id: "+convName+"\" in the status line", func(sc screen) bool {
+		return sc.contains("Members Area") && sc.contains("Hello, "+convName+"!") && sc.bar() == members &&
+			!sc.contains("New identity:") && strings.Contains(sc.status(), "id: "+convName)
+	})
+	if n := site.received(members, convName); n != 1 {
+		t.Errorf("the server got %d requests for %s with the certificate of %s, want 1:\n%s", n, members, convName, site.log())
+	}
+	if n := site.received(members, "-"); n != 1 {
+		t.Errorf("the server got %d requests for %s without a certificate, want 1:\n%s", n, members, site.log())
+	}
+	// The scope chosen is written on its own: wait for it.
+	scopes := filepath.Join(s.dataHome, "propus", "identities", "scopes")
+	deadline := time.Now().Add(e2eTimeout)
+	for {
+		b, err := os.ReadFile(scopes)
+		if err == nil && strings.Contains(string(b), "localhost:"+strconv.Itoa(site.ts.Port)) && strings.Contains(string(b), " "+convName) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("waited %v for %s to name %s for localhost:%d; it holds %q (%v)", e2eTimeout, scopes, convName, site.ts.Port, b, err)
+			break
+		}
+		time.Sleep(e2ePoll)
+	}
+}
+
+// checkIdentityFiles checks that the identity created was stored in the
+// private data directory: its certificate, for its name, and its key,
+// readable by its owner only.
+func checkIdentityFiles(t *testing.T, dataHome string) {
+	t.Helper()
+	dir := filepath.Join(dataHome, "propus", "identities")
+	crt, key := filepath.Join(dir, convName+".crt"), filepath.Join(dir, convName+".key")
+	b, err := os.ReadFile(crt)
+	if err != nil {
+		t.Errorf("the new identity's certificate: %v", err)
+	} else if block, _ := pem.Decode(b); block == nil || block.Type != "CERTIFICATE" {
+		t.Errorf("%s holds no PEM certificate:\n%s", crt, b)
+	} else if cert, err := x509.ParseCertificate(block.Bytes); err != nil {
+		t.Errorf("%s: %v", crt, err)
+	} else if cert.Subject.CommonName != convName {
+		t.Errorf("%s is for %q, want %q", crt, cert.Subject.CommonName, convName)
+	}
+	fi, err := os.Stat(key)
+	if err != nil {
+		t.Errorf("the new identity's key: %v", err)
+	} else if mode := fi.Mode(); mode != 0o600 {
+		t.Errorf("%s has mode %v, want -rw------- (0600)", key, mode)
+	}
+}
+
+// waitForEvery is waitFor reading the screen every poll instead of every
+// e2ePoll, for what shows only briefly.
+func (s *tmuxSession) waitForEvery(poll time.Duration, what string, ok func(screen) bool) screen {
+	s.t.Helper()
+	start := time.Now()
+	for {
+		sc := s.capture()
+		if sc.err == nil && ok(sc) {
+			return sc
+		}
+		if time.Since(start) > e2eTimeout {
+			s.t.Fatalf("waited %v for %s; the screen shows:\n%s", e2eTimeout, what, sc)
+		}
+		time.Sleep(poll)
+	}
+}
+
+// hasRow reports whether a row of the screen, trimmed, is row.
+func (sc screen) hasRow(row string) bool {
+	return slices.ContainsFunc(sc.rows, func(r string) bool { return strings.TrimSpace(r) == row })
 }
