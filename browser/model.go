@@ -13,6 +13,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/bookmarks"
 	"propus/browser/render"
 	"propus/client"
 	"propus/client/identity"
@@ -52,6 +53,8 @@ type Options struct {
 	// each is used. A zero Identities (no Dir) disables creating them.
 	Identities identity.Store
 	Scopes     *identity.Scopes
+	// Bookmarks is the bookmark store; nil turns bookmarks off.
+	Bookmarks *bookmarks.Store
 }
 
 // RedirectPolicy says when the browser follows a redirect by itself.
@@ -186,6 +189,9 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 	if strings.HasPrefix(strings.ToLower(raw), "about:") {
 		if addr, ok := forgetRequest(raw); ok {
 			return m.askForget(t, addr)
+		}
+		if target, ok := removeRequest(raw); ok {
+			return m.askRemove(t, target)
 		}
 		if push {
 			t.push()

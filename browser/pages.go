@@ -25,6 +25,8 @@ func aboutPage(name string, m *Model) *page {
 		return localPage(nil, name, homeText)
 	case knownHostsAddress:
 		return knownHostsPage(m)
+	case bookmarksAddress:
+		return bookmarksPage(m)
 	}
 	return localPage(nil, name, "# Unknown page\n\npropus has no page called "+name+".\n=> about:home Home\n")
 }
@@ -45,6 +47,7 @@ Press o to open a URL, ? for every key, q to quit.
 ## Places
 => gemini://geminiprotocol.net/ Project Gemini
 => gemini://geminiprotocol.net/docs/specification.gmi The specification
+=> about:bookmarks Your bookmarks (B adds the page you are on)
 => about:known-hosts Known hosts: the certificates propus has pinned
 `
 

@@ -62,6 +62,7 @@ func (m *Model) hop(t *tab, h headerMsg, via []*url.URL, to *url.URL) tea.Cmd {
 // update once there is a bookmark store.
 func (m *Model) permanentRedirect(from, to *url.URL) {
 	m.flash("Moved permanently to "+to.String(), false)
+	m.offerBookmarkUpdate(from, to)
 }
 
 // redirectErrorPage is the page for a redirect that is not followed: it

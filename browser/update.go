@@ -82,6 +82,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case scopesSavedMsg:
 		m.scopesSaved(msg)
 		return m, nil
+	case bookmarkSavedMsg:
+		return m, m.bookmarkSaved(msg)
 	case openDoneMsg:
 		if msg.err != nil {
 			m.flash(msg.err.Error(), true)
@@ -356,6 +358,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.mode = modeInfo
 	case key.Matches(msg, m.keys.Copy):
 		return m.copyURL(p)
+	case key.Matches(msg, m.keys.Bookmark):
+		return m.addBookmark(p)
 	}
 	return nil
 }

@@ -276,7 +276,9 @@ func (m *Model) questionLines() []string {
 	var lines []string
 	for _, l := range strings.Split(q.text, "\n") {
 		// Long URLs wrap anywhere rather than being cut.
-		lines = append(lines, strings.Split(ansi.Hardwrap(" "+l, max(m.width-1, 10), false), "\n")...)
+		for _, row := range strings.Split(ansi.Wrap(l, max(m.width-2, 10), ""), "\n") {
+			lines = append(lines, " "+row)
+		}
 	}
 	lines = append(lines, "")
 	for _, a := range q.answers {

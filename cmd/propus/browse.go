@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser"
+	"propus/browser/bookmarks"
 	"propus/client"
 	"propus/client/identity"
 	"propus/tofu"
@@ -46,6 +47,11 @@ func runBrowse(e *env, args []string) int {
 		// Left as it is: the browser keeps scope choices in memory.
 		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; where you choose to use identities is kept for this run only until the file is fixed\n", err)
 	}
+	marks, err := bookmarks.Open(e.paths.bookmarks)
+	if err != nil {
+		// The store refuses writes, so the broken file is never overwritten.
+		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without saving bookmarks until the file is fixed\n", err)
+	}
 	opts := browser.Options{
 		Client:       &client.Client{},
 		Hosts:        hosts,
@@ -55,6 +61,7 @@ func runBrowse(e *env, args []string) int {
 		ReadingWidth: *width,
 		NoClipboard:  *noClipboard,
 		Redirects:    policy,
+		Bookmarks:    marks,
 		Identities:   identity.Store{Dir: e.paths.identities},
 		Scopes:       scopes,
 	}

@@ -14,6 +14,7 @@ type paths struct {
 	identities string // one .crt/.key pair per identity
 	scopes     string // where each identity is used
 	downloads  string // where downloads are saved
+	bookmarks  string // bookmarks (XBEL)
 }
 
 func defaultPaths() paths {
@@ -25,5 +26,6 @@ func defaultPaths() paths {
 		identities: filepath.Join(data, "identities"),
 		scopes:     filepath.Join(data, "identities", "scopes"),
 		downloads:  xdg.UserDirs.Download,
+		bookmarks:  filepath.Join(data, "bookmarks.xml"),
 	}
 }

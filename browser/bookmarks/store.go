@@ -1,0 +1,483 @@
+// Package bookmarks is propus's bookmark store: a list of bookmarks kept in
+// an XBEL file (so that Amfora's bookmarks.xml imports as it is), with
+// folders and tags, and exports to XBEL and to a gemtext page.
+//
+// Several propus processes may share the file. Every change takes a lock on
+// the file, re-reads it (so what another process wrote is kept), applies
+// the change and replaces the file atomically, so a crash or a kill in the
+// middle of a write leaves either the old file or the new one. A file that
+// does not parse is reported with its line and never overwritten.
+package bookmarks
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"propus/browser/sanitize"
+	"propus/tofu/atomicfile"
+)
+
+// fileMode and dirMode are the permissions of the file and of a directory
+// created for it: what a user bookmarks is private.
+const (
+	fileMode = 0o600
+	dirMode  = 0o700
+)
+
+// Bookmark is one bookmark.
+type Bookmark struct {
+	Title  string
+	URL    string
+	Folder string // "" = top level; nested folders joined with "/" ("Gemlogs/Tech")
+	Tags   []string
+	Added  time.Time
+}
+
+// Store is a list of bookmarks, at most one per URL. It is safe for
+// concurrent use.
+//
+// The zero Store is an empty store kept in memory only (never persisted).
+// Open returns one backed by a file.
+type Store struct {
+	// Now returns the current time, for Added. If nil, time.Now is used.
+	Now func() time.Time
+
+	mu   sync.Mutex
+	path string     // "" for a memory-only store
+	bms  []Bookmark // as last read, written or changed, in file order
+	err  error      // latest load or save error, nil after a save
+}
+
+// ParseError reports a bookmarks file (or an XBEL document given to
+// ReadXBEL, then Path is "") that does not parse. The store never
+// overwrites a file that does not parse.
+type ParseError struct {
+	Path string // the file; "" for ReadXBEL
+	Line int    // 1-based line number
+	Err  error  // what is wrong
+}
+
+// Error returns "bookmarks: PATH:LINE: problem".
+func (e *ParseError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("bookmarks: line %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("bookmarks: %s:%d: %v", e.Path, e.Line, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// SaveError reports a change that was not made because the file could not
+// be locked, read or written, or no longer parses (then Err is a
+// *ParseError and the file was left alone). The store is unchanged.
+type SaveError struct {
+	Path string // the file
+	Err  error  // why
+}
+
+// Error explains what was not saved and why.
+func (e *SaveError) Error() string {
+	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
+		return fmt.Sprintf("bookmarks: not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
+			e.Path, pe.Line, pe.Err)
+	}
+	return fmt.Sprintf("bookmarks: not saved to %s: %v", e.Path, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *SaveError) Unwrap() error { return e.Err }
+
+// NotFoundError is returned by Update and Remove for a URL that has no
+// bookmark.
+type NotFoundError struct {
+	URL string
+}
+
+// Error names the URL.
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("bookmarks: no bookmark for %s", e.URL)
+}
+
+// ExistsError is returned by Update when the new URL already has another
+// bookmark.
+type ExistsError struct {
+	URL string
+}
+
+// Error names the URL.
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("bookmarks: %s is already bookmarked", e.URL)
+}
+
+// Open returns a store backed by the XBEL file at path. A missing file is an
+// empty store; neither the file nor its directory is created until the
+// first change.
+//
+// Open always returns a usable store. If the file does not parse, err is a
+// *ParseError, the store is empty, and every change returns a *SaveError
+// wrapping the *ParseError without touching the file, for as long as the
+// file does not parse (each change re-reads it, so once the user fixes or
+// removes the file, changes work again). Bookmarks repeating an earlier
+// URL in the file are dropped.
+func Open(path string) (*Store, error) {
+	s := &Store{path: path}
+	if path == "" {
+		s.err = errors.New("bookmarks: Open: empty path")
+		return s, s.err
+	}
+	bms, err := readFile(path)
+	if err != nil {
+		s.err = err
+		return s, err
+	}
+	s.bms = bms
+	return s, nil
+}
+
+// readFile reads and parses the file at path. A missing file holds no
+// bookmarks.
+func readFile(path string) ([]Bookmark, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bookmarks: %w", err)
+	}
+	bms, err := parseXBEL(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return dedupe(bms), nil
+}
+
+// dedupe drops the bookmarks whose URL an earlier one has.
+func dedupe(bs []Bookmark) []Bookmark {
+	seen := make(map[string]bool, len(bs))
+	out := bs[:0]
+	for _, b := range bs {
+		if !seen[b.URL] {
+			seen[b.URL] = true
+			out = append(out, b)
+		}
+	}
+	return fileOrder(out)
+}
+
+// Path returns the file the store is kept in, or "" for a memory-only
+// store.
+func (s *Store) Path() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.path
+}
+
+// Err returns the latest error reading or writing the file: the error from
+// Open or Reload, or a *SaveError from a later change. It is nil again
+// after a change is saved.
+func (s *Store) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Reload re-reads the file, picking up what other processes wrote. If the
+// file does not read or parse, the store keeps what it had and the error
+// is returned (and kept for Err). A memory-only store has nothing to do.
+func (s *Store) Reload() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.path == "" {
+		return nil
+	}
+	bms, err := readFile(s.path)
+	if err != nil {
+		s.err = err
+		return err
+	}
+	s.bms, s.err = bms, nil
+	return nil
+}
+
+// List returns every bookmark in file order (bookmarks of one folder are
+// together, each folder where its first bookmark was added). It reflects
+// the file as of the store's latest read or change.
+func (s *Store) List() []Bookmark {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneAll(s.bms)
+}
+
+// Find returns the bookmark for url.
+func (s *Store) Find(url string) (Bookmark, bool) {
+	url = strings.TrimSpace(url)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := index(s.bms, url); i >= 0 {
+		return cloneOne(s.bms[i]), true
+	}
+	return Bookmark{}, false
+}
+
+// Folders returns the distinct folders that hold bookmarks, sorted, without
+// the top level "". A nested folder's parents are listed too ("Gemlogs"
+// for "Gemlogs/Tech").
+func (s *Store) Folders() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, b := range s.bms {
+		f := b.Folder
+		for f != "" {
+			out = append(out, f)
+			i := strings.LastIndexByte(f, '/')
+			if i < 0 {
+				break
+			}
+			f = f[:i]
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Add adds b. If a bookmark with the same URL exists it is replaced in
+// place, keeping its Added; otherwise b goes at the end of its folder, with
+// Added set to now if it is zero. The title, folder and tags are cleaned
+// up (made safe for a terminal, trimmed; tags split on commas and
+// deduplicated). An empty URL, or one with spaces or control characters, is
+// an error.
+func (s *Store) Add(b Bookmark) error {
+	b = clean(b)
+	if err := checkURL(b.URL); err != nil {
+		return err
+	}
+	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
+		if i := index(bs, b.URL); i >= 0 {
+			b.Added = bs[i].Added
+			bs[i] = b
+			return bs, true, nil
+		}
+		if b.Added.IsZero() {
+			b.Added = s.now()
+		}
+		return append(bs, b), true, nil
+	})
+}
+
+// Import adds every bookmark of bs whose URL is not bookmarked yet, in one
+// write, and returns how many it added. Existing bookmarks are left as
+// they are; bookmarks with an unusable URL are skipped.
+func (s *Store) Import(bs []Bookmark) (added int, err error) {
+	var in []Bookmark
+	for _, b := range bs {
+		b = clean(b)
+		if checkURL(b.URL) == nil {
+			in = append(in, b)
+		}
+	}
+	err = s.update(func(cur []Bookmark) ([]Bookmark, bool, error) {
+		now := s.now()
+		for _, b := range in {
+			if index(cur, b.URL) >= 0 {
+				continue
+			}
+			if b.Added.IsZero() {
+				b.Added = now
+			}
+			cur = append(cur, b)
+			added++
+		}
+		return cur, added > 0, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// Update replaces the bookmark for oldURL with b: a new title, URL, folder
+// or tags. Added is kept unless b sets it. It returns a *NotFoundError if
+// oldURL has no bookmark and an *ExistsError if b.URL is another
+// bookmark's. The bookmark keeps its place unless its folder changes.
+func (s *Store) Update(oldURL string, b Bookmark) error {
+	oldURL = strings.TrimSpace(oldURL)
+	b = clean(b)
+	if err := checkURL(b.URL); err != nil {
+		return err
+	}
+	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
+		i := index(bs, oldURL)
+		if i < 0 {
+			return nil, false, &NotFoundError{URL: oldURL}
+		}
+		if b.URL != oldURL && index(bs, b.URL) >= 0 {
+			return nil, false, &ExistsError{URL: b.URL}
+		}
+		if b.Added.IsZero() {
+			b.Added = bs[i].Added
+		}
+		if b.Folder != bs[i].Folder {
+			// Moved: it goes to the end of its new folder.
+			bs = append(slices.Delete(bs, i, i+1), b)
+		} else {
+			bs[i] = b
+		}
+		return bs, true, nil
+	})
+}
+
+// Remove removes the bookmark for url, or returns a *NotFoundError.
+func (s *Store) Remove(url string) error {
+	url = strings.TrimSpace(url)
+	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
+		i := index(bs, url)
+		if i < 0 {
+			return nil, false, &NotFoundError{URL: url}
+		}
+		return slices.Delete(bs, i, i+1), true, nil
+	})
+}
+
+// update applies change to the freshest bookmarks and saves them. change
+// gets a copy it may modify and returns the new list, whether it differs,
+// and an error that cancels the change.
+//
+// For a file-backed store it takes the file lock, creating the directory if
+// needed, re-reads the file, applies change and writes the file atomically.
+// The store's list becomes what was read, plus the change if it was saved.
+// If the lock, the read or the write fails, or the file does not parse,
+// nothing changes and a *SaveError is returned.
+func (s *Store) update(change func(bs []Bookmark) ([]Bookmark, bool, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.path == "" {
+		bs, modified, err := change(cloneAll(s.bms))
+		if err != nil {
+			return err
+		}
+		if modified {
+			s.bms = fileOrder(bs)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), dirMode); err != nil {
+		return s.saveFailed(err)
+	}
+	unlock, err := atomicfile.Lock(s.path)
+	if err != nil {
+		return s.saveFailed(err)
+	}
+	defer func() { _ = unlock() }() // releasing a lock we hold cannot usefully fail
+	fresh, err := readFile(s.path)
+	if err != nil {
+		return s.saveFailed(err)
+	}
+	s.bms = fresh
+	bs, modified, err := change(cloneAll(fresh))
+	if err != nil || !modified {
+		return err
+	}
+	bs = fileOrder(bs)
+	var buf strings.Builder
+	if err := WriteXBEL(&buf, bs); err != nil {
+		return s.saveFailed(err)
+	}
+	if err := atomicfile.WriteFile(s.path, []byte(buf.String()), fileMode); err != nil {
+		return s.saveFailed(err)
+	}
+	s.bms, s.err = bs, nil
+	return nil
+}
+
+// saveFailed records and returns a *SaveError for err.
+func (s *Store) saveFailed(err error) error {
+	se := &SaveError{Path: s.path, Err: err}
+	s.err = se
+	return se
+}
+
+// now returns the current time from s.Now or the clock, to the second (the
+// resolution of the file) and in UTC.
+func (s *Store) now() time.Time {
+	t := time.Now()
+	if s.Now != nil {
+		t = s.Now()
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// index returns the position of the bookmark for url in bs, or -1.
+func index(bs []Bookmark, url string) int {
+	return slices.IndexFunc(bs, func(b Bookmark) bool { return b.URL == url })
+}
+
+// clean returns b as the store keeps it: URL trimmed; title made safe for a
+// terminal on one line and trimmed; folder the same, per "/"-separated
+// segment, empty segments dropped; tags the same, split on commas, empty
+// ones and repeats dropped; Added to the second, in UTC.
+func clean(b Bookmark) Bookmark {
+	b.URL = strings.TrimSpace(b.URL)
+	b.Title = strings.TrimSpace(sanitize.Line(b.Title))
+	b.Folder = cleanFolder(b.Folder)
+	var tags []string
+	for _, t := range b.Tags {
+		for tag := range strings.SplitSeq(sanitize.Line(t), ",") {
+			if tag = strings.TrimSpace(tag); tag != "" && !slices.Contains(tags, tag) {
+				tags = append(tags, tag)
+			}
+		}
+	}
+	b.Tags = tags
+	if !b.Added.IsZero() {
+		b.Added = b.Added.UTC().Truncate(time.Second)
+	}
+	return b
+}
+
+// cleanFolder returns a folder path made safe for a terminal, each segment
+// trimmed, empty segments dropped.
+func cleanFolder(f string) string {
+	var segs []string
+	for seg := range strings.SplitSeq(sanitize.Line(f), "/") {
+		if seg = strings.TrimSpace(seg); seg != "" {
+			segs = append(segs, seg)
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// checkURL reports an empty URL or one with white space or control
+// characters.
+func checkURL(u string) error {
+	if u == "" {
+		return errors.New("bookmarks: empty URL")
+	}
+	if strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
+		return fmt.Errorf("bookmarks: URL %q has white space or control characters", u)
+	}
+	return nil
+}
+
+// cloneOne returns b with its own copy of the tags.
+func cloneOne(b Bookmark) Bookmark {
+	b.Tags = slices.Clone(b.Tags)
+	return b
+}
+
+// cloneAll returns a copy of bs that shares nothing with it.
+func cloneAll(bs []Bookmark) []Bookmark {
+	out := make([]Bookmark, len(bs))
+	for i, b := range bs {
+		out[i] = cloneOne(b)
+	}
+	return out
+}
