@@ -236,6 +236,10 @@ func (m *Model) show(t *tab, p *page) {
 	p.view.Styles = m.styles.Page
 	p.view.ReadingWidth = m.opts.ReadingWidth
 	p.view.Visited = func(link string) bool { return m.visited[m.absolute(p, link)] }
+	p.view.External = func(link string) bool {
+		s := schemeOf(link)
+		return s != "" && s != "gemini" && s != "about" // about: pages are propus's own
+	}
 	p.view.Resize(m.width, m.pageHeight())
 	if t.hides(p.url) {
 		p.hideQuery()
