@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/bookmarks"
+	"propus/browser/history"
 	"propus/browser/render"
 	"propus/client"
 	"propus/client/identity"
@@ -55,6 +56,12 @@ type Options struct {
 	Scopes     *identity.Scopes
 	// Bookmarks is the bookmark store; nil turns bookmarks off.
 	Bookmarks *bookmarks.Store
+	// History is the store of visits (about:history, URL completion);
+	// nil turns the recorded history off.
+	History *history.Store
+	// Keys replaces the keys of actions named as KeyMap.Override takes
+	// them; an unknown action is ignored.
+	Keys map[string][]string
 }
 
 // RedirectPolicy says when the browser follows a redirect by itself.
@@ -127,7 +134,7 @@ func New(opts Options, urls ...string) *Model {
 	}
 	m := &Model{
 		opts:     opts,
-		keys:     DefaultKeyMap(),
+		keys:     keyMapWith(opts.Keys),
 		help:     help.New(),
 		sessions: tls.NewLRUClientSessionCache(256),
 		visited:  map[string]bool{},
@@ -135,6 +142,7 @@ func New(opts Options, urls ...string) *Model {
 		input:    textinput.New(),
 	}
 	m.setStyles(true)
+	m.seedHistory()
 	if len(urls) == 0 {
 		urls = []string{opts.Home}
 	}
@@ -192,6 +200,9 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 		}
 		if target, ok := removeRequest(raw); ok {
 			return m.askRemove(t, target)
+		}
+		if clearRequest(raw) {
+			return m.askClearHistory(t)
 		}
 		if push {
 			t.push()

@@ -28,6 +28,9 @@ func aboutPage(name string, m *Model) *page {
 	case bookmarksAddress:
 		return bookmarksPage(m)
 	}
+	if isHistoryAddress(name) {
+		return historyPage(m, name)
+	}
 	return localPage(nil, name, "# Unknown page\n\npropus has no page called "+name+".\n=> about:home Home\n")
 }
 
@@ -48,6 +51,7 @@ Press o to open a URL, ? for every key, q to quit.
 => gemini://geminiprotocol.net/ Project Gemini
 => gemini://geminiprotocol.net/docs/specification.gmi The specification
 => about:bookmarks Your bookmarks (B adds the page you are on)
+=> about:history Your history: the pages you have visited
 => about:known-hosts Known hosts: the certificates propus has pinned
 `
 

@@ -84,6 +84,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case bookmarkSavedMsg:
 		return m, m.bookmarkSaved(msg)
+	case historySavedMsg:
+		m.flash("Visit not recorded in the history: "+msg.err.Error(), true)
+		return m, nil
+	case historyClearedMsg:
+		return m, m.historyCleared(msg)
 	case openDoneMsg:
 		if msg.err != nil {
 			m.flash(msg.err.Error(), true)
@@ -198,7 +203,7 @@ func (m *Model) chunk(c chunkMsg) tea.Cmd {
 			m.flash(c.err.Error(), true)
 		}
 	}
-	return nil
+	return m.recordVisit(t, p)
 }
 
 // streamNext keeps reading the stream of the tab's page.

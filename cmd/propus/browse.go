@@ -3,12 +3,15 @@ package main
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser"
 	"propus/browser/bookmarks"
+	"propus/browser/config"
+	"propus/browser/history"
 	"propus/client"
 	"propus/client/identity"
 	"propus/tofu"
@@ -19,6 +22,10 @@ browser, or README.md. NO_COLOR=1 turns colour off.`
 
 // runBrowse opens the browser with the flags and URLs in args.
 func runBrowse(e *env, args []string) int {
+	cfg, cfgErrs := config.Load(e.paths.config)
+	for _, err := range cfgErrs {
+		fmt.Fprintf(e.stderr, "propus: %v; using the default\n", err)
+	}
 	fs := flag.NewFlagSet("propus", flag.ContinueOnError)
 	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
 	noClipboard := fs.Bool("no-clipboard", false, "never write the clipboard (y then only shows the URL)")
@@ -28,12 +35,23 @@ func runBrowse(e *env, args []string) int {
 	if done {
 		return code
 	}
-	policy, ok := map[string]browser.RedirectPolicy{"auto": browser.RedirectAuto, "ask": browser.RedirectAsk, "never": browser.RedirectNever}[*redirects]
+	// A flag given on the command line overrides the config file.
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "reading-width":
+			cfg.ReadingWidth = *width
+		case "no-clipboard":
+			cfg.ClipboardWrites = !*noClipboard
+		case "redirects":
+			cfg.Redirects.Policy = *redirects
+		}
+	})
+	policy, ok := map[string]browser.RedirectPolicy{"auto": browser.RedirectAuto, "ask": browser.RedirectAsk, "never": browser.RedirectNever}[cfg.Redirects.Policy]
 	if !ok {
 		fmt.Fprintf(e.stderr, "propus: --redirects must be auto, ask or never (not %q)\n", *redirects)
 		return exitUsage
 	}
-	if *width < 20 {
+	if cfg.ReadingWidth < 20 {
 		fmt.Fprintln(e.stderr, "propus: --reading-width must be at least 20")
 		return exitUsage
 	}
@@ -52,25 +70,58 @@ func runBrowse(e *env, args []string) int {
 		// The store refuses writes, so the broken file is never overwritten.
 		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without saving bookmarks until the file is fixed\n", err)
 	}
-	opts := browser.Options{
-		Client:       &client.Client{},
-		Hosts:        hosts,
-		DownloadDir:  e.paths.downloads,
-		NoColor:      os.Getenv("NO_COLOR") != "",
-		Openers:      defaultOpeners(),
-		ReadingWidth: *width,
-		NoClipboard:  *noClipboard,
-		Redirects:    policy,
-		Bookmarks:    marks,
-		Identities:   identity.Store{Dir: e.paths.identities},
-		Scopes:       scopes,
+	visits, err := history.Open(e.paths.history)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without recording visits until the file is fixed\n", err)
 	}
+	opts := optionsFromConfig(cfg, e.paths)
+	opts.Hosts = hosts
+	opts.NoColor = os.Getenv("NO_COLOR") != ""
+	opts.Redirects = policy
+	opts.Bookmarks = marks
+	opts.History = visits
+	opts.Identities = identity.Store{Dir: e.paths.identities}
+	opts.Scopes = scopes
 	m := browser.New(opts, urls...)
 	if _, err := tea.NewProgram(m).Run(); err != nil {
 		fmt.Fprintf(e.stderr, "propus: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// optionsFromConfig is the part of the browser's options the config
+// file sets (its redirect policy is checked by the caller).
+func optionsFromConfig(cfg config.Config, p paths) browser.Options {
+	maxSize := cfg.MaxSize
+	if maxSize == 0 {
+		maxSize = -1 // the config's "no cap"
+	}
+	openers := defaultOpeners()
+	if openers == nil {
+		openers = map[string]string{}
+	}
+	maps.Copy(openers, cfg.Openers)
+	dir := cfg.DownloadDir
+	if dir == "" {
+		dir = p.downloads
+	}
+	return browser.Options{
+		Client: &client.Client{
+			DialTimeout:      cfg.Timeouts.Connect,
+			HandshakeTimeout: cfg.Timeouts.Handshake,
+			HeaderTimeout:    cfg.Timeouts.Header,
+			IdleTimeout:      cfg.Timeouts.Idle,
+			MaxSize:          maxSize,
+		},
+		Home:         cfg.Home,
+		ReadingWidth: cfg.ReadingWidth,
+		DownloadDir:  dir,
+		Openers:      openers,
+		NoClipboard:  !cfg.ClipboardWrites,
+		SlowDown:     client.Backoff{MaxDelay: cfg.SlowDown.MaxDelay, Retries: cfg.SlowDown.Retries},
+		Keys:         cfg.Keys,
+	}
 }
 
 // defaultOpeners hands web links and non-text files to xdg-open (or

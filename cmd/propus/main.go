@@ -34,6 +34,10 @@ type env struct {
 var commands = []command{
 	{"fetch", "fetch one URL without a UI and print its body", runFetch},
 	{"serve", "serve a directory over Gemini (jetforce's flags)", runServe},
+	{"id", "manage identities (client certificates)", runID},
+	{"hosts", "list or forget known hosts", runHosts},
+	{"bookmarks", "import, export or list bookmarks", runBookmarks},
+	{"config", "print the effective config and where it is read from", runConfig},
 }
 
 const usage = `propus — a terminal browser for the Gemini protocol
@@ -63,7 +67,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		var list string
 		for _, c := range commands {
-			list += fmt.Sprintf("  %-8s %s\n", c.name, c.summary)
+			list += fmt.Sprintf("  %-10s %s\n", c.name, c.summary)
 		}
 		fmt.Fprintf(stdout, usage, list, e.paths.knownHosts)
 		return 0

@@ -15,6 +15,8 @@ type paths struct {
 	scopes     string // where each identity is used
 	downloads  string // where downloads are saved
 	bookmarks  string // bookmarks (XBEL)
+	history    string // visits
+	config     string // $XDG_CONFIG_HOME/propus/config.toml
 }
 
 func defaultPaths() paths {
@@ -27,5 +29,7 @@ func defaultPaths() paths {
 		scopes:     filepath.Join(data, "identities", "scopes"),
 		downloads:  xdg.UserDirs.Download,
 		bookmarks:  filepath.Join(data, "bookmarks.xml"),
+		history:    filepath.Join(data, "history"),
+		config:     filepath.Join(xdg.ConfigHome, "propus", "config.toml"),
 	}
 }

@@ -1,0 +1,146 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadGood(t *testing.T) {
+	c, errs := Load(write(t, `home = "gemini://example.org/"
+reading_width = 72
+clipboard_writes = false
+max_size = 0
+redirects = { policy = "ask" }
+
+[timeouts]
+connect = "5s"
+idle = "1m"
+
+[slow_down]
+max_delay = "10s"
+retries = 2
+
+[openers]
+"image/*" = "feh %s"
+https = "firefox %s"
+
+[keys]
+back = "H, backspace"
+`))
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := Default()
+	want.Home = "gemini://example.org/"
+	want.ReadingWidth = 72
+	want.ClipboardWrites = false
+	want.MaxSize = 0
+	want.Timeouts.Connect = 5 * time.Second
+	want.Timeouts.Idle = time.Minute
+	want.Redirects.Policy = "ask"
+	want.SlowDown = SlowDown{MaxDelay: 10 * time.Second, Retries: 2}
+	want.Openers = map[string]string{"image/*": "feh %s", "https": "firefox %s"}
+	want.Keys = map[string][]string{"back": {"H", "backspace"}}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("got  %+v\nwant %+v", c, want)
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	c, errs := Load(filepath.Join(t.TempDir(), "config.toml"))
+	if len(errs) != 0 || !reflect.DeepEqual(c, Default()) {
+		t.Errorf("missing file: %+v, %v", c, errs)
+	}
+}
+
+func TestLoadSyntaxError(t *testing.T) {
+	c, errs := Load(write(t, "home = \"a\"\n\nreading_width = = 3\n"))
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "config.toml:3: ") {
+		t.Fatalf("errors: %v", errs)
+	}
+	if !reflect.DeepEqual(c, Default()) {
+		t.Errorf("a syntax error should give the defaults, got %+v", c)
+	}
+}
+
+// Each bad key or value is reported on its line; the good ones apply.
+func TestLoadBadValues(t *testing.T) {
+	c, errs := Load(write(t, `home = "gemini://good/"
+colour = "red"
+reading_width = "wide"
+
+[timeouts]
+connect = "soon"
+idle = "2s"
+
+[redirects]
+policy = "sometimes"
+
+[keys]
+fly = "x"
+`))
+	want := []string{
+		`config.toml:2: unknown key "colour"`,
+		`config.toml:3: reading_width must be a whole number`,
+		`config.toml:6: timeouts.connect must be a positive duration`,
+		`config.toml:10: redirects.policy must be "auto", "ask" or "never"`,
+		`config.toml:13: unknown key action "fly"`,
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("errors: %v", errs)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(errs[i].Error(), w) {
+			t.Errorf("error %d = %q, want it to start %q", i, errs[i], w)
+		}
+	}
+	if c.Home != "gemini://good/" || c.Timeouts.Idle != 2*time.Second || c.ReadingWidth != 100 ||
+		c.Timeouts.Connect != Default().Timeouts.Connect || c.Redirects.Policy != "auto" {
+		t.Errorf("good values not applied or bad ones not dropped: %+v", c)
+	}
+}
+
+func TestWriteTOMLRoundTrip(t *testing.T) {
+	for _, c := range []Config{Default(), func() Config {
+		c := Default()
+		c.Home = `gemini://ex"ample/\`
+		c.DownloadDir = "/tmp/dl"
+		c.RestoreSession = false
+		c.MaxSize = 0
+		c.Timeouts.Header = 90 * time.Second
+		c.Redirects.Policy = "never"
+		c.SlowDown.Retries = 9
+		c.Openers = map[string]string{"image/*": "feh %s", "gemini": "x\ty"}
+		c.Keys = map[string][]string{"quit": {"Q"}, "back": {"H", "backspace"}}
+		return c
+	}()} {
+		var b bytes.Buffer
+		if err := c.WriteTOML(&b); err != nil {
+			t.Fatal(err)
+		}
+		got, errs := Load(write(t, b.String()))
+		if len(errs) != 0 {
+			t.Fatalf("errors loading\n%s: %v", b.String(), errs)
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Errorf("round trip:\n got %+v\nwant %+v\n%s", got, c, b.String())
+		}
+		if !strings.Contains(b.String(), "# The widest a line of text wraps") {
+			t.Errorf("keys are not documented:\n%s", b.String())
+		}
+	}
+}

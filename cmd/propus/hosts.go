@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"propus/tofu"
+)
+
+var hostsCommands = []subcommand{
+	{"list", "list known hosts: address, fingerprint, expiry, first and last seen", runHostsList},
+	{"forget", "forget a host's pinned certificate (the next visit trusts anew)", runHostsForget},
+}
+
+func runHosts(e *env, args []string) int {
+	return runGroup(e, "hosts", "Manages known hosts: the server keys propus pinned on first use, kept in\n"+e.paths.knownHosts+".", hostsCommands, args)
+}
+
+func runHostsList(e *env, args []string) int {
+	fs := subFlags("hosts", "list", "", "Lists known hosts: address, key fingerprint, certificate expiry, and when\nthe key was first and last seen.")
+	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
+	if done {
+		return code
+	}
+	if !wantArgs(e, fs, pos) {
+		return exitUsage
+	}
+	store, err := tofu.Open(e.paths.knownHosts)
+	if err != nil {
+		return failf(e, fs, "%v%s", err, brokenFile)
+	}
+	hosts := store.Hosts()
+	if len(hosts) == 0 {
+		fmt.Fprintln(e.stdout, "No known hosts.")
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ADDRESS\tFINGERPRINT\tEXPIRES\tFIRST SEEN\tLAST SEEN")
+	for _, h := range hosts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Address, h.Fingerprint, expiry(h.Expires),
+			h.FirstSeen.UTC().Format(time.DateTime), h.LastSeen.UTC().Format(time.DateTime))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func runHostsForget(e *env, args []string) int {
+	fs := subFlags("hosts", "forget", "HOST[:PORT]", "Forgets the pinned key of HOST (port 1965 unless given), so that the next\nvisit trusts its certificate anew.")
+	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
+	if done {
+		return code
+	}
+	if !wantArgs(e, fs, pos, "HOST[:PORT]") {
+		return exitUsage
+	}
+	addr, err := tofu.NormalizeAddress(pos[0])
+	if err != nil {
+		return usagef(e, fs, "bad address %q: %v", pos[0], err)
+	}
+	store, err := tofu.Open(e.paths.knownHosts)
+	if err != nil {
+		return failf(e, fs, "%v%s", err, brokenFile)
+	}
+	if _, ok := store.Lookup(addr); !ok {
+		return failf(e, fs, "%s is not a known host (see propus hosts list)", addr)
+	}
+	if err := store.Forget(addr); err != nil {
+		return failf(e, fs, "%v", err)
+	}
+	fmt.Fprintf(e.stdout, "Forgot %s\n", addr)
+	return exitOK
+}
