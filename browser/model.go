@@ -59,6 +59,12 @@ type Options struct {
 	// History is the store of visits (about:history, URL completion);
 	// nil turns the recorded history off.
 	History *history.Store
+	// Session is the file the tabs are saved in at quit; "" turns
+	// sessions off.
+	Session string
+	// RestoreSession opens the tabs saved in Session when New is given no
+	// URL.
+	RestoreSession bool
 	// Keys replaces the keys of actions named as KeyMap.Override takes
 	// them; an unknown action is ignored.
 	Keys map[string][]string
@@ -143,6 +149,9 @@ func New(opts Options, urls ...string) *Model {
 	}
 	m.setStyles(true)
 	m.seedHistory()
+	if len(urls) == 0 && opts.RestoreSession && opts.Session != "" && m.restoreSession() {
+		return m
+	}
 	if len(urls) == 0 {
 		urls = []string{opts.Home}
 	}
@@ -180,6 +189,11 @@ func (m *Model) Init() tea.Cmd {
 		addr := t.loading
 		t.loading = ""
 		cmds = append(cmds, m.navigate(t, addr, false))
+		if t.restore != nil && t.page != nil && t.loading == "" {
+			// An about: page shows at once: scroll it now.
+			t.page.view.Top = *t.restore
+			t.restore = nil
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -200,6 +214,9 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 		}
 		if target, ok := removeRequest(raw); ok {
 			return m.askRemove(t, target)
+		}
+		if r, ok := identityRequestOf(raw); ok {
+			return m.askRemoveIdentity(t, r)
 		}
 		if clearRequest(raw) {
 			return m.askClearHistory(t)

@@ -25,6 +25,8 @@ func aboutPage(name string, m *Model) *page {
 		return localPage(nil, name, homeText)
 	case knownHostsAddress:
 		return knownHostsPage(m)
+	case identitiesAddress:
+		return identitiesPage(m)
 	case bookmarksAddress:
 		return bookmarksPage(m)
 	}
@@ -53,6 +55,7 @@ Press o to open a URL, ? for every key, q to quit.
 => about:bookmarks Your bookmarks (B adds the page you are on)
 => about:history Your history: the pages you have visited
 => about:known-hosts Known hosts: the certificates propus has pinned
+=> about:identities Your identities: the client certificates you present, and where
 `
 
 // statusPage is the page for a response that is not 2x: it names the

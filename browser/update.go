@@ -77,6 +77,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.trusted(msg)
 	case forgottenMsg:
 		return m, m.forgotten(msg)
+	case identityRemovedMsg:
+		return m, m.identityRemoved(msg)
 	case slowDownTickMsg:
 		return m, m.slowDownTicked(msg)
 	case scopesSavedMsg:
@@ -507,7 +509,8 @@ func (m *Model) quit() tea.Cmd {
 	if m.download != nil {
 		m.download.cancel()
 	}
-	return tea.Quit
+	// The session is taken now and written before the program ends.
+	return tea.Sequence(m.saveSessionCmd(), tea.Quit)
 }
 
 // nextMatch moves to the next (d=1) or previous (d=-1) search match.

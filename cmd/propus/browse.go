@@ -30,6 +30,7 @@ func runBrowse(e *env, args []string) int {
 	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
 	noClipboard := fs.Bool("no-clipboard", false, "never write the clipboard (y then only shows the URL)")
 	redirects := fs.String("redirects", "auto", "redirect policy: `auto` (follow up to 5 hops on the same host, ask before another host), ask (ask before every hop) or never (show the redirect)")
+	noRestore := fs.Bool("no-restore", false, "do not reopen the tabs of the last run (the config's restore_session)")
 	fs.Usage = usageFunc(fs, "[flags] [URL...]", browseHelp)
 	urls, done, code := parseFlags(fs, args, e.stdout, e.stderr)
 	if done {
@@ -44,6 +45,8 @@ func runBrowse(e *env, args []string) int {
 			cfg.ClipboardWrites = !*noClipboard
 		case "redirects":
 			cfg.Redirects.Policy = *redirects
+		case "no-restore":
+			cfg.RestoreSession = !*noRestore
 		}
 	})
 	policy, ok := map[string]browser.RedirectPolicy{"auto": browser.RedirectAuto, "ask": browser.RedirectAsk, "never": browser.RedirectNever}[cfg.Redirects.Policy]
@@ -121,6 +124,10 @@ func optionsFromConfig(cfg config.Config, p paths) browser.Options {
 		NoClipboard:  !cfg.ClipboardWrites,
 		SlowDown:     client.Backoff{MaxDelay: cfg.SlowDown.MaxDelay, Retries: cfg.SlowDown.Retries},
 		Keys:         cfg.Keys,
+		// The session is saved at every quit; it is reopened when the
+		// config says so and no URL is given.
+		Session:        p.session,
+		RestoreSession: cfg.RestoreSession,
 	}
 }
 

@@ -48,4 +48,12 @@ func TestOptionsFromConfig(t *testing.T) {
 		opts.Openers["image/*"] != "feh %s" || !opts.NoClipboard || opts.SlowDown.Retries != 5 {
 		t.Errorf("options: %+v, client %+v", opts, opts.Client)
 	}
+	cfg.RestoreSession = false
+	opts = optionsFromConfig(cfg, paths{session: "/data/session"})
+	if opts.Session != "/data/session" || opts.RestoreSession {
+		t.Errorf("session %q, restore %t", opts.Session, opts.RestoreSession)
+	}
+	if opts = optionsFromConfig(config.Default(), paths{}); !opts.RestoreSession {
+		t.Error("the default config does not restore the session")
+	}
 }

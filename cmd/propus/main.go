@@ -34,6 +34,7 @@ type env struct {
 var commands = []command{
 	{"fetch", "fetch one URL without a UI and print its body", runFetch},
 	{"serve", "serve a directory over Gemini (jetforce's flags)", runServe},
+	{"demo", "serve a demo capsule offline and open the browser on it", runDemo},
 	{"id", "manage identities (client certificates)", runID},
 	{"hosts", "list or forget known hosts", runHosts},
 	{"bookmarks", "import, export or list bookmarks", runBookmarks},

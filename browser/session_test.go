@@ -1,0 +1,130 @@
+package browser
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/session"
+)
+
+// quitAndSave presses q and runs the command it returns as Bubble Tea
+// would: it must be a sequence that saves the session, then quits.
+func quitAndSave(t *testing.T, d *driver) {
+	t.Helper()
+	_, cmd := d.m.Update(keyMsg("q"))
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	seq := reflect.ValueOf(cmd())
+	if seq.Kind() != reflect.Slice || seq.Len() != 2 {
+		t.Fatalf("q returned %T, want a sequence of two commands", seq.Interface())
+	}
+	saved, ok := seq.Index(0).Interface().(tea.Cmd)().(sessionSavedMsg)
+	if !ok || saved.err != nil {
+		t.Fatalf("the first command gave %#v, want the session saved", saved)
+	}
+	if _, ok := seq.Index(1).Interface().(tea.Cmd)().(tea.QuitMsg); !ok {
+		t.Fatal("the second command does not quit")
+	}
+}
+
+func TestSessionRestore(t *testing.T) {
+	s := serve(t, map[string]string{
+		"/":     "# First home\n=> /long Long\n",
+		"/long": longPage(200),
+		"/b":    "# Second tab\n",
+	})
+	path := filepath.Join(t.TempDir(), "data", "session")
+	d := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: true}, s.URL+"/", s.URL+"/b")
+	d.waitLoaded()
+	d.press("1")
+	d.waitFor("Long page")
+	d.waitLoaded()
+	d.press("j", "j", "j", "j", "j")
+	top := d.m.tabs[0].page.view.Top
+	if top.Line == 0 {
+		t.Fatalf("the page did not scroll: %+v", top)
+	}
+	d.press("g", "t") // the second tab is the active one
+	quitAndSave(t, d)
+
+	saved, err := session.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Tabs) != 2 || saved.Active != 1 {
+		t.Fatalf("saved %+v", saved)
+	}
+
+	// A new browser restores both tabs, the scroll position and the back list.
+	d2 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: true})
+	d2.waitLoaded()
+	if len(d2.m.tabs) != 2 || d2.m.active != 1 {
+		t.Fatalf("restored %d tabs, active %d", len(d2.m.tabs), d2.m.active)
+	}
+	t0, t1 := d2.m.tabs[0], d2.m.tabs[1]
+	if t0.page.address != s.URL+"/long" || t1.page.address != s.URL+"/b" {
+		t.Fatalf("the tabs show %s and %s", t0.page.address, t1.page.address)
+	}
+	if t0.page.view.Top != top {
+		t.Errorf("the first tab is at %+v, want %+v", t0.page.view.Top, top)
+	}
+	if len(t0.back) != 1 || t0.back[0].address != s.URL+"/" || t0.back[0].page != nil {
+		t.Fatalf("the back list is %+v", t0.back)
+	}
+	// Going back loads the uncached entry.
+	d2.press("g", "T")
+	d2.press("H")
+	d2.waitFor("First home")
+	if len(t0.forward) != 1 || t0.forward[0].address != s.URL+"/long" {
+		t.Errorf("the forward list is %+v", t0.forward)
+	}
+
+	// Without RestoreSession, nothing comes back.
+	d3 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: false})
+	d3.waitLoaded()
+	if len(d3.m.tabs) != 1 || d3.m.tabs[0].page.address != "about:home" {
+		t.Errorf("RestoreSession=false opened %d tabs, %s", len(d3.m.tabs), d3.m.tabs[0].page.address)
+	}
+	// Nor with URLs on the command line.
+	d4 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: true}, s.URL+"/b")
+	d4.waitLoaded()
+	if len(d4.m.tabs) != 1 {
+		t.Errorf("a URL on the command line and %d tabs", len(d4.m.tabs))
+	}
+}
+
+func TestSessionNeverSavesSensitivePages(t *testing.T) {
+	s := newInputServer(t)
+	path := filepath.Join(t.TempDir(), "session")
+	d := newDriverOpts(t, 100, 30, Options{Session: path}, s.URL+"/")
+	d.waitLoaded()
+	d.press("2") // Log in: an 11
+	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.typeText("hunter2")
+	d.press("enter")
+	d.waitFor("# Welcome")
+	d.waitLoaded()
+	quitAndSave(t, d)
+
+	saved, err := session.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(saved.Tabs) != 1 {
+		t.Fatalf("saved %+v", saved)
+	}
+	tab := saved.Tabs[0]
+	for _, e := range append(append([]session.Entry{tab.Current}, tab.Back...), tab.Forward...) {
+		if strings.Contains(e.URL, "hunter2") || strings.Contains(e.URL, "***") {
+			t.Errorf("the session holds %q", e.URL)
+		}
+	}
+	if strings.HasSuffix(tab.Current.URL, "/login") {
+		t.Errorf("the sensitive page is the current one: %+v", tab)
+	}
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"propus/client"
+	"propus/testserver"
+)
+
+// startDemo serves the demo on a free port with dataDir and returns its URL
+// and certificate fingerprint; it stops when the test ends.
+func startDemo(t *testing.T, dataDir string) *demo {
+	t.Helper()
+	d, err := buildDemo(0, dataDir, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveUntil(ctx, d.srv, d.ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("demo stopped with %v", err)
+		}
+	})
+	return d
+}
+
+func demoGet(t *testing.T, req *client.Request) (*client.Response, []byte) {
+	t.Helper()
+	var c client.Client
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := c.Do(ctx, req)
+	if err != nil {
+		t.Fatalf("%s: %v", req.URL, err)
+	}
+	defer resp.Body.Close()
+	resp.SetMaxSize(0)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s: body: %v", req.URL, err)
+	}
+	return resp, body
+}
+
+func TestDemoTour(t *testing.T) {
+	d := startDemo(t, t.TempDir())
+	base, _ := url.Parse(d.url)
+	get := func(u string) (*client.Response, []byte) {
+		req, err := client.NewRequest(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return demoGet(t, req)
+	}
+	resp, home := get(d.url)
+	if resp.Status != 20 || !bytes.Contains(home, []byte("propus demo")) {
+		t.Fatalf("home: %d %q", resp.Status, home)
+	}
+	want := map[string]client.Status{
+		"/search": 10, "/password": 11, "/guestbook": 20,
+		"/redirect/temporary": 30, "/redirect/permanent": 31, "/redirect/chain/1": 30, "/redirect/cross": 30,
+		"/members/": 60, "/room/": 60, "/limited": 20,
+	}
+	links := 0
+	for _, line := range strings.Split(string(home), "\n") {
+		target, _, ok := strings.Cut(strings.TrimPrefix(line, "=> "), " ")
+		if !strings.HasPrefix(line, "=> ") || !ok {
+			continue
+		}
+		links++
+		u, err := client.Resolve(base, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body := get(u.String())
+		status := client.Status(20)
+		if s, ok := want[target]; ok {
+			status = s
+		}
+		if resp.Status != status {
+			t.Errorf("%s: status %d %q, want %d", target, resp.Status, resp.Meta, status)
+		}
+		if status == 20 && len(body) == 0 {
+			t.Errorf("%s: empty body", target)
+		}
+		switch target {
+		case "/big.gmi":
+			if len(body) < 5<<20 {
+				t.Errorf("big page is %d bytes", len(body))
+			}
+		case "/download/propus.png":
+			if resp.Meta != "image/png" || !bytes.HasPrefix(body, []byte("\x89PNG")) {
+				t.Errorf("download: %q %q", resp.Meta, body[:min(8, len(body))])
+			}
+		case "/files/":
+			if !bytes.Contains(body, []byte("readme.txt")) || !bytes.Contains(body, []byte("more/")) {
+				t.Errorf("listing: %q", body)
+			}
+		case "/cgi-bin/env.sh":
+			if !bytes.Contains(body, []byte("GATEWAY_INTERFACE=CGI/1.1")) && !bytes.Contains(body, []byte("No CGI")) {
+				t.Errorf("cgi: %q", body)
+			}
+		case "gemlog/":
+			if n := bytes.Count(body, []byte("\n=> 2026-")); n != 3 {
+				t.Errorf("gemlog has %d posts: %q", n, body)
+			}
+		}
+	}
+	if links < 20 {
+		t.Errorf("home has %d links", links)
+	}
+
+	// Every link of every static page leads somewhere.
+	for _, p := range []string{"gemtext.gmi", "unicode.gmi", "long-lines.gmi", "art.gmi", "gemlog/"} {
+		u, _ := client.Resolve(base, p)
+		_, body := get(u.String())
+		for _, line := range strings.Split(string(body), "\n") {
+			fields := strings.Fields(strings.TrimPrefix(line, "=>"))
+			if !strings.HasPrefix(line, "=>") || len(fields) == 0 || strings.Contains(fields[0], ":") {
+				continue
+			}
+			v, _ := client.Resolve(u, fields[0])
+			if resp, _ := get(v.String()); resp.Status != 20 {
+				t.Errorf("%s → %s: %d", p, fields[0], resp.Status)
+			}
+		}
+	}
+
+	// Input, redirects, guestbook.
+	if _, body := get(d.url + "search?caf%C3%A9"); !bytes.Contains(body, []byte("> café")) {
+		t.Errorf("search: %q", body)
+	}
+	if resp, _ := get(d.url + "guestbook/sign?hello%20there"); resp.Status != 30 {
+		t.Errorf("sign: %d", resp.Status)
+	}
+	if _, body := get(d.url + "guestbook"); !bytes.Contains(body, []byte("hello there")) {
+		t.Errorf("guestbook: %q", body)
+	}
+	if resp, _ := get(d.url + "redirect/cross"); !strings.HasPrefix(resp.Meta, "gemini://127.0.0.1:") {
+		t.Errorf("cross: %q", resp.Meta)
+	} else if resp, _ := get(resp.Meta); resp.Status != 20 {
+		t.Errorf("cross-host target: %d", resp.Status)
+	}
+	for range 3 {
+		get(d.url + "limited")
+	}
+	if resp, _ := get(d.url + "limited"); resp.Status != 44 {
+		t.Errorf("limited: %d", resp.Status)
+	}
+
+	// Identities: members greet, the room refuses.
+	id, err := testserver.GenerateCertificate([]string{"alice"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withID := func(u string) (*client.Response, []byte) {
+		req, _ := client.NewRequest(u)
+		req.Certificate = &id
+		return demoGet(t, req)
+	}
+	if resp, body := withID(d.url + "members/"); resp.Status != 20 || !bytes.Contains(body, []byte("Welcome, alice")) ||
+		!bytes.Contains(body, []byte(testserver.Fingerprint(id.Leaf))) {
+		t.Errorf("members: %d %q", resp.Status, body)
+	}
+	if resp, _ := withID(d.url + "room/"); resp.Status != 61 {
+		t.Errorf("room: %d", resp.Status)
+	}
+}
+
+func TestDemoKeepsCertificate(t *testing.T) {
+	dir := t.TempDir()
+	cert := func() []byte {
+		d := startDemo(t, dir)
+		conn, err := tls.Dial("tcp", d.ln.Addr().String(), &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		return conn.ConnectionState().PeerCertificates[0].Raw
+	}
+	if a, b := cert(), cert(); !bytes.Equal(a, b) {
+		t.Error("the second start presents another certificate")
+	}
+}
+
+func TestDemoPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, err = buildDemo(ln.Addr().(*net.TCPAddr).Port, t.TempDir(), io.Discard)
+	if !isAddrInUse(err) {
+		t.Errorf("err = %v, want address in use", err)
+	}
+}
