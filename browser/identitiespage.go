@@ -28,14 +28,55 @@ type identityRemovedMsg struct {
 	err  error
 }
 
-// identitiesPage lists every identity with its fingerprint, expiry and
-// scopes, and links to remove a scope or the identity.
-func identitiesPage(m *Model) *page {
-	return localPage(nil, identitiesAddress, identitiesText(m))
+// identitiesListedMsg carries the identities read from the store for the
+// about:identities page of key.
+type identitiesListedMsg struct {
+	key loadKey
+	ids []*identity.Identity
+	err error
 }
 
-// identitiesText is the gemtext of about:identities.
-func identitiesText(m *Model) string {
+// identitiesPage is about:identities before the store is read: the
+// identities arrive with identitiesListedMsg (aboutCmd reads them).
+func identitiesPage(m *Model) *page {
+	text := "# Identities\n\nReading your identities…\n"
+	if m.opts.Identities.Dir == "" {
+		text = identitiesText(m, nil, nil)
+	}
+	return localPage(nil, identitiesAddress, text)
+}
+
+// aboutCmd returns the command that fills an about: page whose content
+// is on disk (about:identities), or nil: the browser reads no disk
+// outside a command.
+func (m *Model) aboutCmd(t *tab) tea.Cmd {
+	if t.page == nil || t.page.address != identitiesAddress || m.opts.Identities.Dir == "" {
+		return nil
+	}
+	key, store := loadKey{tab: t.id, seq: t.seq}, m.opts.Identities
+	return func() tea.Msg {
+		ids, err := store.List()
+		return identitiesListedMsg{key: key, ids: ids, err: err}
+	}
+}
+
+// identitiesListed shows the identities on the about:identities page they
+// were read for, keeping its scroll position.
+func (m *Model) identitiesListed(msg identitiesListedMsg) tea.Cmd {
+	t := m.findTab(msg.key.tab)
+	if t == nil || t.seq != msg.key.seq || t.page == nil || t.page.address != identitiesAddress {
+		return nil
+	}
+	top := t.page.view.Top
+	p := localPage(nil, identitiesAddress, identitiesText(m, msg.ids, msg.err))
+	m.show(t, p)
+	p.view.Top = render.Pos{Line: min(top.Line, max(p.doc.Len()-1, 0))}
+	return nil
+}
+
+// identitiesText is the gemtext of about:identities, listing ids (err:
+// what went wrong reading them).
+func identitiesText(m *Model, ids []*identity.Identity, err error) string {
 	var b strings.Builder
 	b.WriteString("# Identities\n\nAn identity is a client certificate: a capsule that asks for one (status 60) " +
 		"knows you by it. Each is sent only where its scopes say.\n\n")
@@ -45,7 +86,6 @@ func identitiesText(m *Model) string {
 		return b.String()
 	}
 	b.WriteString("They are kept in " + sanitize.Line(store.Dir) + ".\n")
-	ids, err := store.List()
 	if err != nil {
 		b.WriteString("> " + sanitize.Line(err.Error()) + "\n")
 	}
@@ -176,10 +216,7 @@ func (m *Model) identityRemoved(msg identityRemovedMsg) tea.Cmd {
 		return nil
 	}
 	if t.page != nil && t.page.address == identitiesAddress {
-		top := t.page.view.Top.Line
-		p := identitiesPage(m)
-		m.show(t, p)
-		p.view.Top = render.Pos{Line: min(top, p.doc.Len()-1)}
+		return m.aboutCmd(t) // read the store again
 	}
 	return nil
 }

@@ -226,7 +226,7 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 		}
 		t.stop()
 		m.show(t, aboutPage(strings.ToLower(raw), m))
-		return nil
+		return m.aboutCmd(t)
 	}
 	var u *url.URL
 	var err error

@@ -84,6 +84,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case scopesSavedMsg:
 		m.scopesSaved(msg)
 		return m, nil
+	case identitiesListedMsg:
+		return m, m.identitiesListed(msg)
 	case bookmarkSavedMsg:
 		return m, m.bookmarkSaved(msg)
 	case historySavedMsg:
@@ -477,7 +479,7 @@ func (m *Model) restore(t *tab, e entry) tea.Cmd {
 	}
 	if strings.HasPrefix(e.address, "about:") {
 		m.show(t, aboutPage(e.address, m))
-		return nil
+		return m.aboutCmd(t)
 	}
 	u, err := client.ParseURL(e.address)
 	if err != nil {
