@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -369,14 +368,11 @@ func (s *Store) update(change func(bs []Bookmark) ([]Bookmark, bool, error)) err
 		}
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), dirMode); err != nil {
-		return s.saveFailed(err)
-	}
-	unlock, err := atomicfile.Lock(s.path)
+	unlock, err := atomicfile.LockCreate(s.path, dirMode)
 	if err != nil {
 		return s.saveFailed(err)
 	}
-	defer func() { _ = unlock() }() // releasing a lock we hold cannot usefully fail
+	defer unlock()
 	fresh, err := readFile(s.path)
 	if err != nil {
 		return s.saveFailed(err)

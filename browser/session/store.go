@@ -26,7 +26,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"propus/tofu/atomicfile"
@@ -167,14 +166,11 @@ func Save(path string, s Session) error {
 			}
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(path), dirMode); err != nil {
-		return fmt.Errorf("session: %w", err)
-	}
-	unlock, err := atomicfile.Lock(path)
+	unlock, err := atomicfile.LockCreate(path, dirMode)
 	if err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
-	defer func() { _ = unlock() }() // releasing a lock we hold cannot usefully fail
+	defer unlock()
 	if _, err := Load(path); err != nil {
 		return err
 	}

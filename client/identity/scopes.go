@@ -8,7 +8,6 @@ import (
 	"maps"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -123,10 +122,7 @@ func (s *Scopes) Save() error {
 			fmt.Fprintf(&b, "%s %s\n", sc, name)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("identity: %w", err)
-	}
-	unlock, err := atomicfile.Lock(s.path)
+	unlock, err := atomicfile.LockCreate(s.path, 0o700)
 	if err != nil {
 		return fmt.Errorf("identity: %w", err)
 	}
