@@ -169,33 +169,14 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 	cred := m.certificateFor(u)
 	return func() tea.Msg {
 		idName, cert, idErr := cred.load()
-		var trust tofu.Result
-		var refused *x509.Certificate
-		c := &client.Client{
-			DialTimeout: base.DialTimeout, HandshakeTimeout: base.HandshakeTimeout,
-			HeaderTimeout: base.HeaderTimeout, IdleTimeout: base.IdleTimeout,
-			MaxSize: base.MaxSize, SessionCache: cache, DialContext: base.DialContext,
-		}
-		if hosts != nil {
-			c.TrustCertificate = func(addr string, chain []*x509.Certificate) error {
-				res, err := hosts.Check(addr, chain)
-				var saveErr *tofu.SaveError
-				if errors.As(err, &saveErr) {
-					err = nil
-				}
-				if _, ok := errors.AsType[*tofu.ChangedError](err); ok {
-					refused = chain[0]
-				}
-				trust = res
-				return err
-			}
-		}
+		var check trustCheck
+		c := requestClient(base, hosts, cache, &check)
 		resp, err := c.Do(ctx, &client.Request{URL: u, Certificate: cert})
 		if err != nil {
-			return loadErrMsg{key: key, url: u, err: err, cert: refused}
+			return loadErrMsg{key: key, url: u, err: err, cert: check.refused}
 		}
 		h := headerMsg{key: key, url: u, status: resp.Status, raw: resp.RawStatus, meta: resp.Meta,
-			tls: resp.TLS, cert: resp.Certificate, trust: trust, identity: idName}
+			tls: resp.TLS, cert: resp.Certificate, trust: check.result, identity: idName}
 		if idErr != nil {
 			h.notice = idErr.Error()
 		}
@@ -220,6 +201,38 @@ func (m *Model) fetchCmd(ctx context.Context, key loadKey, u *url.URL) tea.Cmd {
 		h.stream = s
 		return h
 	}
+}
+
+// trustCheck is what the certificate check of one request found.
+type trustCheck struct {
+	result  tofu.Result
+	refused *x509.Certificate // the certificate refused as changed, if any
+}
+
+// requestClient returns the client for one request: base's timeouts and
+// size cap, the shared session cache and, when hosts is not nil, the
+// known-hosts check inside the handshake (before a byte of the request
+// is sent), which records what it found in check.
+func requestClient(base *client.Client, hosts *tofu.Store, cache tls.ClientSessionCache, check *trustCheck) *client.Client {
+	c := &client.Client{
+		DialTimeout: base.DialTimeout, HandshakeTimeout: base.HandshakeTimeout,
+		HeaderTimeout: base.HeaderTimeout, IdleTimeout: base.IdleTimeout,
+		MaxSize: base.MaxSize, SessionCache: cache, DialContext: base.DialContext,
+	}
+	if hosts != nil {
+		c.TrustCertificate = func(addr string, chain []*x509.Certificate) error {
+			res, err := hosts.Check(addr, chain)
+			if _, ok := errors.AsType[*tofu.SaveError](err); ok {
+				err = nil // the pin holds for this run; the store said why it was not saved
+			}
+			if _, ok := errors.AsType[*tofu.ChangedError](err); ok {
+				check.refused = chain[0]
+			}
+			check.result = res
+			return err
+		}
+	}
+	return c
 }
 
 // isCanceled reports whether err means the user cancelled the load.

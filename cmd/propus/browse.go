@@ -21,10 +21,17 @@ const browseHelp = `Opens the browser, a tab per URL (no URL: the home page). Ke
 browser, or README.md. NO_COLOR=1 turns colour off.`
 
 // runBrowse opens the browser with the flags and URLs in args.
-func runBrowse(e *env, args []string) int {
+func runBrowse(e *env, args []string) int { return browse(e, args, "") }
+
+// browse opens the browser with the flags and URLs in args; home, if not
+// "", is the home page instead of the config's (the demo's capsule).
+func browse(e *env, args []string, home string) int {
 	cfg, cfgErrs := config.Load(e.paths.config)
 	for _, err := range cfgErrs {
 		fmt.Fprintf(e.stderr, "propus: %v; using the default\n", err)
+	}
+	if home != "" {
+		cfg.Home = home
 	}
 	fs := flag.NewFlagSet("propus", flag.ContinueOnError)
 	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
