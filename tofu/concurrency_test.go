@@ -4,12 +4,13 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"propus/tofu/atomicfile/proctest"
 )
 
 // TestTwoStoresOneFile opens two stores on one file and has each add its
@@ -116,54 +117,82 @@ func mustCheckErr(t *testing.T, s *Store, addr string, cert *x509.Certificate, w
 	}
 }
 
-// helperEnv turns TestHelperProcess into a child process.
-const helperEnv = "TOFU_TEST_HELPER"
-
-// TestHelperProcess is not a test: it is the body of the child processes
-// that TestTwoProcessesOneFile starts. Arguments after "--":
-// PATH PREFIX COUNT READY GO. It announces itself by creating READY, waits
-// for GO to exist, then adds COUNT hosts named PREFIX-N.example.
-func TestHelperProcess(t *testing.T) {
-	if os.Getenv(helperEnv) != "add" {
-		return
-	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
-		}
-	}
-	path, prefix, ready, start := args[0], args[1], args[3], args[4]
-	n, _ := strconv.Atoi(args[2])
-	cert := selfSigned(t, t0.AddDate(1, 0, 0))
-	s, err := Open(path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if err := os.WriteFile(ready, nil, 0o600); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	waitForFile(start)
-	for i := range n {
-		if _, err := s.Check(fmt.Sprintf("%s-%02d.example", prefix, i), []*x509.Certificate{cert}); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-	}
-	os.Exit(0)
+// TestMain lets the tests run jobs in child processes (see proctest).
+func TestMain(m *testing.M) {
+	proctest.Main(m, proctest.Jobs{"add": addJob, "churn": churnJob})
 }
 
-func waitForFile(name string) bool {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if _, err := os.Stat(name); err == nil {
-			return true
-		}
-		time.Sleep(2 * time.Millisecond)
+// addJob PATH PREFIX COUNT CERT: announce, wait for the go, then pin COUNT
+// hosts named PREFIX-N.example to the DER certificate in the file CERT.
+func addJob(args []string) error {
+	path, prefix := args[0], args[1]
+	n, err := strconv.Atoi(args[2])
+	if err != nil {
+		return err
 	}
-	return false
+	cert, err := readCert(args[3])
+	if err != nil {
+		return err
+	}
+	s, err := Open(path)
+	if err != nil {
+		return err
+	}
+	proctest.Ready()
+	if err := proctest.AwaitGo(); err != nil {
+		return err
+	}
+	for i := range n {
+		if _, err := s.Check(fmt.Sprintf("%s-%02d.example", prefix, i), []*x509.Certificate{cert}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// churnJob PATH CERT: pin and forget hosts until killed.
+func churnJob(args []string) error {
+	cert, err := readCert(args[1])
+	if err != nil {
+		return err
+	}
+	s, err := Open(args[0])
+	if err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		addr := fmt.Sprintf("churn-%03d.example", i%300)
+		if _, err := s.Check(addr, []*x509.Certificate{cert}); err != nil {
+			return err
+		}
+		if i%3 == 0 {
+			if err := s.Forget(addr); err != nil {
+				return err
+			}
+		}
+		if i == 0 {
+			proctest.Ready()
+		}
+	}
+}
+
+// writeCert writes a new certificate to a file for the jobs and returns
+// the certificate and the file.
+func writeCert(t *testing.T) (*x509.Certificate, string) {
+	cert := selfSigned(t, t0.AddDate(1, 0, 0))
+	name := filepath.Join(t.TempDir(), "cert.der")
+	if err := os.WriteFile(name, cert.Raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cert, name
+}
+
+func readCert(name string) (*x509.Certificate, error) {
+	der, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
 }
 
 // TestTwoProcessesOneFile runs two child processes and this one adding
@@ -172,43 +201,59 @@ func TestTwoProcessesOneFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data", "known_hosts")
-	start := filepath.Join(dir, "go")
+	path := filepath.Join(t.TempDir(), "data", "known_hosts")
+	cert, certFile := writeCert(t)
 	const perProcess = 25
-	var cmds []*exec.Cmd
+	var children []*proctest.Child
 	for _, prefix := range []string{"p1", "p2"} {
-		ready := filepath.Join(dir, prefix+".ready")
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--",
-			path, prefix, strconv.Itoa(perProcess), ready, start)
-		cmd.Env = append(os.Environ(), helperEnv+"=add")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds = append(cmds, cmd)
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		if !waitForFile(ready) {
-			t.Fatalf("child %s did not start", prefix)
-		}
+		children = append(children, proctest.Start(t, "add", path, prefix, strconv.Itoa(perProcess), certFile))
 	}
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := selfSigned(t, t0.AddDate(1, 0, 0))
-	if err := os.WriteFile(start, nil, 0o600); err != nil {
-		t.Fatal(err)
+	for _, c := range children {
+		c.WaitReady()
+	}
+	for _, c := range children {
+		c.Go()
 	}
 	for i := range perProcess {
 		mustCheck(t, s, fmt.Sprintf("p0-%02d.example", i), cert)
 	}
-	for _, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
+	for _, c := range children {
+		if err := c.Wait(); err != nil {
 			t.Fatalf("child: %v", err)
 		}
 	}
 	if n := len(fileHosts(t, path)); n != 3*perProcess {
 		t.Errorf("file holds %d hosts, want %d", n, 3*perProcess)
+	}
+}
+
+// TestKillDuringWrites kills a process that is busy rewriting the file:
+// the file always parses, and holds what was there before it started.
+func TestKillDuringWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	path := filepath.Join(t.TempDir(), "known_hosts")
+	cert, certFile := writeCert(t)
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, s, "before.example", cert)
+	for round := range 5 {
+		c := proctest.Start(t, "churn", path, certFile)
+		c.WaitReady()
+		time.Sleep(time.Duration(5+round*7) * time.Millisecond)
+		c.Kill()
+		hosts := fileHosts(t, path)
+		if _, ok := hosts["before.example:1965"]; !ok {
+			t.Fatalf("round %d: the host pinned before is gone", round)
+		}
+		// The next process carries on from what is there.
+		mustCheck(t, s, fmt.Sprintf("after-%d.example", round), cert)
 	}
 }

@@ -1,13 +1,6 @@
 package tofu
 
-import (
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
-
-	"propus/tofu/atomicfile"
-)
+import "propus/tofu/atomicfile"
 
 // fileMode and dirMode are the permissions of the file and of a data
 // directory created for it: what hosts a user visits is private.
@@ -35,50 +28,30 @@ func (s *Store) update(change func(hosts map[string]Host) (modified bool)) error
 		change(s.hosts)
 		return nil
 	}
-	fresh, unlock, err := s.lockAndRead()
-	if err != nil {
+	read, modified := false, false
+	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
+		fresh, perr := parseHosts(s.path, old)
+		if perr != nil {
+			return nil, false, perr
+		}
+		read, s.hosts = true, fresh
+		if modified = change(fresh); !modified {
+			return nil, false, nil
+		}
+		return formatHosts(fresh), true, nil
+	})
+	switch {
+	case !read: // the lock, the read or the parse failed
 		if change(s.hosts) {
 			return s.saveFailed(err)
 		}
 		return nil // nothing to save: the read problem does not matter now
-	}
-	defer func() { _ = unlock() }() // releasing a lock we hold cannot usefully fail
-	modified := change(fresh)
-	s.hosts = fresh
-	if !modified {
-		return nil
-	}
-	if err := atomicfile.WriteFile(s.path, formatHosts(fresh), fileMode); err != nil {
-		return s.saveFailed(err)
-	}
-	s.err = nil
-	return nil
-}
-
-// lockAndRead takes the file lock, creating the directory if needed, and
-// reads and parses the file. On success the caller must call unlock.
-func (s *Store) lockAndRead() (hosts map[string]Host, unlock func() error, err error) {
-	if err := os.MkdirAll(filepath.Dir(s.path), dirMode); err != nil {
-		return nil, nil, err
-	}
-	unlock, err = atomicfile.Lock(s.path)
-	if err != nil {
-		return nil, nil, err
-	}
-	data, err := os.ReadFile(s.path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return map[string]Host{}, unlock, nil
 	case err != nil:
-		_ = unlock()
-		return nil, nil, err
+		return s.saveFailed(err)
+	case modified:
+		s.err = nil
 	}
-	hosts, perr := parseHosts(s.path, data)
-	if perr != nil {
-		_ = unlock()
-		return nil, nil, perr
-	}
-	return hosts, unlock, nil
+	return nil
 }
 
 // saveFailed records and returns a *SaveError for err.

@@ -3,12 +3,10 @@
 package bookmarks
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -16,118 +14,83 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"propus/tofu/atomicfile/proctest"
 )
 
-// helperEnv turns TestHelperProcess into a child process doing one job.
-const helperEnv = "BOOKMARKS_TEST_HELPER"
-
-// helperCommand returns a command that re-runs this test binary as a child
-// doing job with args (see TestHelperProcess).
-func helperCommand(t *testing.T, job string, args ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestHelperProcess$", "--"}, args...)...)
-	cmd.Env = append(os.Environ(), helperEnv+"="+job)
-	cmd.Stderr = os.Stderr
-	return cmd
+// TestMain lets the tests run jobs in child processes (see proctest).
+func TestMain(m *testing.M) {
+	proctest.Main(m, proctest.Jobs{"add": addJob, "churn": churnJob, "fsize": fsizeJob})
 }
 
-// TestHelperProcess is not a test: it is the body of the child processes
-// that the tests below start. Arguments follow "--".
-func TestHelperProcess(t *testing.T) {
-	job := os.Getenv(helperEnv)
-	if job == "" {
-		return
+// addJob PATH PREFIX COUNT: announce, wait for the go, add COUNT bookmarks.
+func addJob(args []string) error {
+	path, prefix := args[0], args[1]
+	n, err := strconv.Atoi(args[2])
+	if err != nil {
+		return err
 	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
+	s, err := Open(path)
+	if err != nil {
+		return err
+	}
+	proctest.Ready()
+	if err := proctest.AwaitGo(); err != nil {
+		return err
+	}
+	for i := range n {
+		b := Bookmark{Title: prefix + " " + strconv.Itoa(i), URL: fmt.Sprintf("gemini://%s-%02d.example/", prefix, i), Folder: prefix, Tags: []string{prefix}}
+		if err := s.Add(b); err != nil {
+			return err
 		}
 	}
-	if err := runHelper(job, args); err != nil {
-		fmt.Fprintln(os.Stderr, "helper:", err)
-		os.Exit(1)
-	}
-	os.Exit(0)
+	return nil
 }
 
-func runHelper(job string, args []string) error {
-	switch job {
-	case "add": // add PATH PREFIX COUNT READY GO: announce, wait for GO, add COUNT bookmarks
-		path, prefix, ready, start := args[0], args[1], args[3], args[4]
-		n, err := strconv.Atoi(args[2])
-		if err != nil {
+// churnJob PATH: add and remove large bookmarks until killed.
+func churnJob(args []string) error {
+	s, err := Open(args[0])
+	if err != nil {
+		return err
+	}
+	title := strings.Repeat("long title & <escaped> ", 2000)
+	for i := 0; ; i++ {
+		u := fmt.Sprintf("gemini://churn.example/%d", i%50)
+		if err := s.Add(Bookmark{Title: title, URL: u, Folder: "Churn/" + strconv.Itoa(i%7)}); err != nil {
 			return err
 		}
-		s, err := Open(path)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(ready, nil, 0o600); err != nil {
-			return err
-		}
-		if !waitForFile(start) {
-			return errors.New("no start signal")
-		}
-		for i := range n {
-			b := Bookmark{Title: prefix + " " + strconv.Itoa(i), URL: fmt.Sprintf("gemini://%s-%02d.example/", prefix, i), Folder: prefix, Tags: []string{prefix}}
-			if err := s.Add(b); err != nil {
+		if i%3 == 0 {
+			if err := s.Remove(u); err != nil {
 				return err
 			}
 		}
-		return nil
-	case "churn": // churn PATH: add and remove large bookmarks until killed
-		s, err := Open(args[0])
-		if err != nil {
-			return err
+		if i == 0 {
+			proctest.Ready()
 		}
-		title := strings.Repeat("long title & <escaped> ", 2000)
-		for i := 0; ; i++ {
-			u := fmt.Sprintf("gemini://churn.example/%d", i%50)
-			if err := s.Add(Bookmark{Title: title, URL: u, Folder: "Churn/" + strconv.Itoa(i%7)}); err != nil {
-				return err
-			}
-			if i%3 == 0 {
-				if err := s.Remove(u); err != nil {
-					return err
-				}
-			}
-			if i == 0 {
-				fmt.Println("writing") // tells the parent the loop runs
-			}
-		}
-	case "fsize": // fsize PATH LIMIT: with files capped at LIMIT bytes, add a larger bookmark
-		limit, err := strconv.ParseUint(args[1], 10, 64)
-		if err != nil {
-			return err
-		}
-		signal.Ignore(syscall.SIGXFSZ) // so that the write fails with EFBIG instead
-		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
-			return err
-		}
-		s, err := Open(args[0])
-		if err != nil {
-			return err
-		}
-		err = s.Add(Bookmark{Title: strings.Repeat("x", int(4*limit)), URL: "gemini://big.example/"})
-		if _, ok := errors.AsType[*SaveError](err); !ok {
-			return fmt.Errorf("Add: %v, want a *SaveError", err)
-		}
-		fmt.Println(err)
-		return nil
 	}
-	return fmt.Errorf("unknown job %q", job)
 }
 
-func waitForFile(name string) bool {
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		if _, err := os.Stat(name); err == nil {
-			return true
-		}
-		time.Sleep(2 * time.Millisecond)
+// fsizeJob PATH LIMIT: with files capped at LIMIT bytes, add a larger
+// bookmark, and print the error.
+func fsizeJob(args []string) error {
+	limit, err := strconv.ParseUint(args[1], 10, 64)
+	if err != nil {
+		return err
 	}
-	return false
+	signal.Ignore(syscall.SIGXFSZ) // so that the write fails with EFBIG instead
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+		return err
+	}
+	s, err := Open(args[0])
+	if err != nil {
+		return err
+	}
+	err = s.Add(Bookmark{Title: strings.Repeat("x", int(4*limit)), URL: "gemini://big.example/"})
+	if _, ok := errors.AsType[*SaveError](err); !ok {
+		return fmt.Errorf("Add: %v, want a *SaveError", err)
+	}
+	fmt.Println(err)
+	return nil
 }
 
 // TestTwoProcessesOneFile runs two child processes and this one adding
@@ -136,36 +99,27 @@ func TestTwoProcessesOneFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data", "bookmarks.xml")
-	start := filepath.Join(dir, "go")
+	path := filepath.Join(t.TempDir(), "data", "bookmarks.xml")
 	const perProcess = 25
-	var cmds []*exec.Cmd
+	var children []*proctest.Child
 	for _, prefix := range []string{"p1", "p2"} {
-		ready := filepath.Join(dir, prefix+".ready")
-		cmd := helperCommand(t, "add", path, prefix, strconv.Itoa(perProcess), ready, start)
-		cmd.Stdout = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds = append(cmds, cmd)
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		if !waitForFile(ready) {
-			t.Fatalf("child %s did not start", prefix)
-		}
+		children = append(children, proctest.Start(t, "add", path, prefix, strconv.Itoa(perProcess)))
 	}
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(start, nil, 0o600); err != nil {
-		t.Fatal(err)
+	for _, c := range children {
+		c.WaitReady()
+	}
+	for _, c := range children {
+		c.Go()
 	}
 	for i := range perProcess {
 		mustAdd(t, s, Bookmark{Title: "p0", URL: fmt.Sprintf("gemini://p0-%02d.example/", i)})
 	}
-	for _, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
+	for _, c := range children {
+		if err := c.Wait(); err != nil {
 			t.Fatalf("child: %v", err)
 		}
 	}
@@ -197,24 +151,10 @@ func TestKillDuringWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	for round := range 5 {
-		cmd := helperCommand(t, "churn", path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "writing\n" {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			t.Fatalf("child did not start writing: %q, %v", line, err)
-		}
+		c := proctest.Start(t, "churn", path)
+		c.WaitReady()
 		time.Sleep(time.Duration(5+round*7) * time.Millisecond)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		c.Kill()
 		s, err := Open(path)
 		if err != nil {
 			t.Fatalf("round %d: after the kill: %v", round, err)
@@ -241,7 +181,7 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(amforaSample), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := helperCommand(t, "fsize", path, "4096")
+	cmd := proctest.Command(t, "fsize", path, "4096")
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Run(); err != nil {

@@ -151,6 +151,11 @@ func readFile(path string) ([]Bookmark, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bookmarks: %w", err)
 	}
+	return parse(path, data)
+}
+
+// parse parses the file's content, dropping repeated URLs.
+func parse(path string, data []byte) ([]Bookmark, error) {
 	bms, err := parseXBEL(path, data)
 	if err != nil {
 		return nil, err
@@ -368,27 +373,35 @@ func (s *Store) update(change func(bs []Bookmark) ([]Bookmark, bool, error)) err
 		}
 		return nil
 	}
-	unlock, err := atomicfile.LockCreate(s.path, dirMode)
-	if err != nil {
+	var (
+		bs        []Bookmark
+		written   bool
+		changeErr error // change's own error, returned as it is
+	)
+	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
+		fresh, err := parse(s.path, old)
+		if err != nil {
+			return nil, false, err
+		}
+		s.bms = fresh
+		var modified bool
+		bs, modified, changeErr = change(cloneAll(fresh))
+		if changeErr != nil || !modified {
+			return nil, false, nil
+		}
+		bs = fileOrder(bs)
+		var buf strings.Builder
+		if err := WriteXBEL(&buf, bs); err != nil {
+			return nil, false, err
+		}
+		written = true
+		return []byte(buf.String()), true, nil
+	})
+	switch {
+	case err != nil:
 		return s.saveFailed(err)
-	}
-	defer unlock()
-	fresh, err := readFile(s.path)
-	if err != nil {
-		return s.saveFailed(err)
-	}
-	s.bms = fresh
-	bs, modified, err := change(cloneAll(fresh))
-	if err != nil || !modified {
-		return err
-	}
-	bs = fileOrder(bs)
-	var buf strings.Builder
-	if err := WriteXBEL(&buf, bs); err != nil {
-		return s.saveFailed(err)
-	}
-	if err := atomicfile.WriteFile(s.path, []byte(buf.String()), fileMode); err != nil {
-		return s.saveFailed(err)
+	case !written:
+		return changeErr
 	}
 	s.bms, s.err = bs, nil
 	return nil

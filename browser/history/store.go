@@ -303,18 +303,17 @@ func (s *Store) update(change func(vs []Visit) []Visit) error {
 		s.visits = s.capped(change(slices.Clone(s.visits)))
 		return nil
 	}
-	unlock, err := atomicfile.LockCreate(s.path, dirMode)
+	var vs []Visit
+	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
+		fresh, err := parse(s.path, old)
+		if err != nil {
+			return nil, false, err
+		}
+		s.visits = s.capped(fresh)
+		vs = s.capped(change(slices.Clone(s.visits)))
+		return format(vs), true, nil
+	})
 	if err != nil {
-		return s.saveFailed(err)
-	}
-	defer unlock()
-	fresh, err := readFile(s.path)
-	if err != nil {
-		return s.saveFailed(err)
-	}
-	s.visits = s.capped(fresh)
-	vs := s.capped(change(slices.Clone(s.visits)))
-	if err := atomicfile.WriteFile(s.path, format(vs), fileMode); err != nil {
 		return s.saveFailed(err)
 	}
 	s.visits, s.err = vs, nil

@@ -166,20 +166,18 @@ func Save(path string, s Session) error {
 			}
 		}
 	}
-	unlock, err := atomicfile.LockCreate(path, dirMode)
-	if err != nil {
-		return fmt.Errorf("session: %w", err)
-	}
-	defer unlock()
-	if _, err := Load(path); err != nil {
-		return err
-	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
-	if err := atomicfile.WriteFile(path, append(data, '\n'), fileMode); err != nil {
-		return fmt.Errorf("session: %w", err)
+	err = atomicfile.Update(path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
+		if _, err := parse(path, old); err != nil {
+			return nil, false, err
+		}
+		return append(data, '\n'), true, nil
+	})
+	if _, ok := errors.AsType[*ParseError](err); ok || err == nil {
+		return err // a *ParseError says "session:" itself
 	}
-	return nil
+	return fmt.Errorf("session: %w", err)
 }

@@ -36,10 +36,14 @@ import (
 //	gemini://example.com:1965/alice/ alice
 //	gemini://station.example:1965/ Alice at the station
 type Scopes struct {
-	mu     sync.Mutex
-	path   string
-	byName map[string][]Scope
+	mu      sync.Mutex
+	path    string
+	byName  scopeMap
+	pending []func(scopeMap) // the changes since the file was last read, for Save to replay
 }
+
+// scopeMap is the mapping itself: identity name to its sorted scopes.
+type scopeMap map[string][]Scope
 
 // ParseError reports a malformed line in a scopes file.
 type ParseError struct {
@@ -61,14 +65,20 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Scopes, so the file cannot be overwritten by mistake. The result's Save
 // writes back to path.
 func LoadScopes(path string) (*Scopes, error) {
-	s := &Scopes{path: path, byName: map[string][]Scope{}}
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
+	m, err := parseScopes(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Scopes{path: path, byName: m}, nil
+}
+
+// parseScopes parses the content of the scopes file at path.
+func parseScopes(path string, data []byte) (scopeMap, error) {
+	m := scopeMap{}
 	owner := map[Scope]int{} // scope -> line that assigned it
 	for i, line := range strings.Split(string(data), "\n") {
 		n := i + 1
@@ -89,48 +99,80 @@ func LoadScopes(path string) (*Scopes, error) {
 			return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("invalid identity name %q: %s", name, p)}
 		}
 		if prev, dup := owner[sc]; dup {
-			if slices.Contains(s.byName[name], sc) {
+			if slices.Contains(m[name], sc) {
 				continue // the same line twice
 			}
 			return nil, &ParseError{Path: path, Line: n,
 				Err: fmt.Errorf("scope %s is already given to another identity on line %d", sc, prev)}
 		}
 		owner[sc] = n
-		s.byName[name] = append(s.byName[name], sc)
+		m[name] = append(m[name], sc)
 	}
-	for _, scopes := range s.byName {
+	for _, scopes := range m {
 		sortScopes(scopes)
 	}
-	return s, nil
+	return m, nil
+}
+
+// format returns the file's content for m.
+func (m scopeMap) format() []byte {
+	var b bytes.Buffer
+	b.WriteString("# propus identity scopes: \"<scope-url> <identity-name>\" per line.\n")
+	b.WriteString("# Each identity is used for its scopes' URLs; the longest matching path wins.\n")
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		for _, sc := range m[name] {
+			fmt.Fprintf(&b, "%s %s\n", sc, name)
+		}
+	}
+	return b.Bytes()
 }
 
 // Save writes the mapping to the file it was loaded from, atomically, with
 // mode 0600, creating the directory (mode 0700) if needed. Lines are sorted
 // by identity name, then by scope. A Scopes not made by LoadScopes has no
 // file and Save returns an error.
+//
+// Save merges: under the file's lock it re-reads the file and replays on
+// it the changes made since it was last read, so what another process
+// saved meanwhile is kept (and now seen here too). A file that no longer
+// parses is left as it is and Save returns its *ParseError.
 func (s *Scopes) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.path == "" {
 		return errors.New("identity: Scopes has no file; use LoadScopes")
 	}
-	var b bytes.Buffer
-	b.WriteString("# propus identity scopes: \"<scope-url> <identity-name>\" per line.\n")
-	b.WriteString("# Each identity is used for its scopes' URLs; the longest matching path wins.\n")
-	for _, name := range slices.Sorted(maps.Keys(s.byName)) {
-		for _, sc := range s.byName[name] {
-			fmt.Fprintf(&b, "%s %s\n", sc, name)
+	var fresh scopeMap
+	err := atomicfile.Update(s.path, 0o700, 0o600, func(old []byte) ([]byte, bool, error) {
+		var err error
+		if fresh, err = parseScopes(s.path, old); err != nil {
+			return nil, false, err
 		}
+		for _, change := range s.pending {
+			change(fresh)
+		}
+		return fresh.format(), true, nil
+	})
+	if _, ok := errors.AsType[*ParseError](err); ok {
+		return err
 	}
-	unlock, err := atomicfile.LockCreate(s.path, 0o700)
 	if err != nil {
-		return fmt.Errorf("identity: %w", err)
-	}
-	defer unlock()
-	if err := atomicfile.WriteFile(s.path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("identity: write %s: %w", s.path, err)
 	}
+	s.byName, s.pending = fresh, nil
 	return nil
+}
+
+// change applies fn to the mapping, and keeps it for Save to replay on
+// the file.
+func (s *Scopes) change(fn func(scopeMap)) {
+	if s.byName == nil {
+		s.byName = scopeMap{}
+	}
+	fn(s.byName)
+	if s.path != "" {
+		s.pending = append(s.pending, fn)
+	}
 }
 
 // Add gives scope to the identity called name, taking it from any other
@@ -147,33 +189,33 @@ func (s *Scopes) Add(name string, scope Scope) error {
 	sc := scope.normalize()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.byName == nil {
-		s.byName = map[string][]Scope{}
-	}
-	for other := range s.byName {
-		if other != name {
-			s.remove(other, sc)
+	s.change(func(m scopeMap) {
+		for other := range m {
+			if other != name {
+				m.remove(other, sc)
+			}
 		}
-	}
-	if !slices.Contains(s.byName[name], sc) {
-		s.byName[name] = sortScopes(append(s.byName[name], sc))
-	}
+		if !slices.Contains(m[name], sc) {
+			m[name] = sortScopes(append(m[name], sc))
+		}
+	})
 	return nil
 }
 
 // Remove takes scope away from the identity called name, if it had it.
 func (s *Scopes) Remove(name string, scope Scope) {
+	sc := scope.normalize()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.remove(name, scope.normalize())
+	s.change(func(m scopeMap) { m.remove(name, sc) })
 }
 
-func (s *Scopes) remove(name string, sc Scope) {
-	scopes := slices.DeleteFunc(s.byName[name], func(x Scope) bool { return x == sc })
+func (m scopeMap) remove(name string, sc Scope) {
+	scopes := slices.DeleteFunc(m[name], func(x Scope) bool { return x == sc })
 	if len(scopes) == 0 {
-		delete(s.byName, name)
+		delete(m, name)
 	} else {
-		s.byName[name] = scopes
+		m[name] = scopes
 	}
 }
 
@@ -182,7 +224,7 @@ func (s *Scopes) remove(name string, sc Scope) {
 func (s *Scopes) RemoveAll(name string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.byName, name)
+	s.change(func(m scopeMap) { delete(m, name) })
 }
 
 // Rename moves the scopes of the identity called oldName to newName, adding
@@ -191,14 +233,19 @@ func (s *Scopes) Rename(oldName, newName string) error {
 	if err := CheckName(newName); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if oldName == newName || len(s.byName[oldName]) == 0 {
+	if oldName == newName {
 		return nil
 	}
-	merged := append(s.byName[newName], s.byName[oldName]...)
-	delete(s.byName, oldName)
-	s.byName[newName] = slices.Compact(sortScopes(merged))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.change(func(m scopeMap) {
+		if len(m[oldName]) == 0 {
+			return
+		}
+		merged := append(m[newName], m[oldName]...)
+		delete(m, oldName)
+		m[newName] = slices.Compact(sortScopes(merged))
+	})
 	return nil
 }
 

@@ -88,8 +88,9 @@ func present(path string) bool {
 }
 
 // List returns the identities in the store, sorted by name. A missing
-// directory holds none. A name with a .crt or a .key file is listed if the
-// pair loads; if some pairs do not (a file is missing, unreadable or not
+// directory holds none. A name with a .crt file is listed if the pair
+// loads (a .key alone is what a crash in the middle of Add leaves: it is
+// no identity); if some pairs do not (a file is missing, unreadable or not
 // valid PEM, or the key does not match), List still returns all the others
 // and, with them, an error joining one error per broken pair, each naming the
 // file at fault.
@@ -109,16 +110,11 @@ func (s Store) List() ([]*Identity, error) {
 		if e.IsDir() {
 			continue
 		}
-		stem, ok := strings.CutSuffix(e.Name(), certExt)
-		if !ok {
-			stem, ok = strings.CutSuffix(e.Name(), keyExt)
-		}
-		if ok && CheckName(stem) == nil {
+		if stem, ok := strings.CutSuffix(e.Name(), certExt); ok && CheckName(stem) == nil {
 			names = append(names, stem)
 		}
 	}
 	slices.Sort(names)
-	names = slices.Compact(names)
 	var ids []*Identity
 	var errs []error
 	for _, name := range names {
@@ -133,22 +129,25 @@ func (s Store) List() ([]*Identity, error) {
 	return ids, errors.Join(errs...)
 }
 
-// Get loads the identity called name. If neither of its files exists the
-// error is a *NotFoundError; if only one does, the error names the other.
+// Get loads the identity called name. If its certificate does not exist
+// the error is a *NotFoundError; if its key does not, the error names it.
 func (s Store) Get(name string) (*Identity, error) {
 	if err := s.check(name); err != nil {
 		return nil, err
 	}
 	certPath, keyPath := s.paths(name)
-	if !present(certPath) && !present(keyPath) {
+	if !present(certPath) {
 		return nil, &NotFoundError{Name: name}
 	}
 	return Load(name, certPath, keyPath)
 }
 
 // Add saves id under id.Name, creating the directory if needed. It refuses,
-// with an *ExistsError, to replace an identity of that name (or either of
-// its files). On failure it leaves no file behind.
+// with an *ExistsError, to replace an identity of that name. It writes the
+// key first and the certificate last, each atomically, so a crash leaves
+// either a whole identity or at most a key without its certificate,
+// which is no identity and which the next Add of that name replaces. On
+// failure it leaves no file behind.
 func (s Store) Add(id *Identity) error {
 	if id == nil {
 		return errors.New("identity: nil identity")
@@ -169,7 +168,7 @@ func (s Store) Add(id *Identity) error {
 	}
 	defer unlock()
 	certPath, keyPath := s.paths(id.Name)
-	if present(certPath) || present(keyPath) {
+	if present(certPath) {
 		return &ExistsError{Name: id.Name}
 	}
 	if err := atomicfile.WriteFile(keyPath, keyPEM, 0o600); err != nil {

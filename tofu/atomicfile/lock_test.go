@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"propus/tofu/atomicfile/proctest"
 )
 
 // waitFor polls cond for up to ten seconds.
@@ -107,11 +109,7 @@ func TestLockExcludesProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := helperCommand(t, "lock", path, ready, acquired)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	child := proctest.Start(t, "lock", path, ready, acquired)
 
 	waitFor(t, "the child to start", func() bool { return exists(ready) })
 	time.Sleep(200 * time.Millisecond) // give it time to reach Lock and block
@@ -122,7 +120,7 @@ func TestLockExcludesProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the child to get the lock", func() bool { return exists(acquired) })
-	if err := cmd.Wait(); err != nil {
+	if err := child.Wait(); err != nil {
 		t.Fatalf("child: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package atomicfile
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"propus/tofu/atomicfile/proctest"
 )
 
 // names lists the entries of dir.
@@ -227,22 +228,10 @@ func TestKilledWriterLeavesWholeFile(t *testing.T) {
 	a, b := content('a'), content('b')
 	for i := range 3 {
 		path := filepath.Join(t.TempDir(), "f")
-		cmd := helperCommand(t, "write", path)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
-			t.Fatalf("child did not start writing: %v", err)
-		}
+		child := proctest.Start(t, "write", path)
+		child.WaitReady()
 		time.Sleep(time.Duration(5+10*i) * time.Millisecond)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		child.Kill()
 		got, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
