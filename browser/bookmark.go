@@ -2,6 +2,7 @@ package browser
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -22,11 +23,12 @@ type bookmarkSavedMsg struct {
 	err  error
 }
 
-// bookmarkDialog asks for the title and folder of a new bookmark.
+// bookmarkDialog asks for the title, folder and tags of a new bookmark,
+// or changes them on one that exists.
 type bookmarkDialog struct {
 	address string
 	exists  bool
-	fields  [2]textinput.Model // title, folder
+	fields  [3]textinput.Model // title, folder, tags
 	focus   int
 }
 
@@ -40,19 +42,25 @@ func (m *Model) addBookmark(p *page) tea.Cmd {
 		m.flash("A page reached with sensitive input is never bookmarked", true)
 		return nil
 	}
-	d := &bookmarkDialog{address: p.address}
-	title, folder := sanitize.Line(p.title()), ""
-	if b, ok := m.opts.Bookmarks.Find(p.address); ok {
-		d.exists, title, folder = true, b.Title, b.Folder
+	return m.editBookmark(p.address, sanitize.Line(p.title()))
+}
+
+// editBookmark opens the bookmark dialog for address: a new bookmark
+// titled title, or the one there is.
+func (m *Model) editBookmark(address, title string) tea.Cmd {
+	d := &bookmarkDialog{address: address}
+	folder, tags := "", ""
+	if b, ok := m.opts.Bookmarks.Find(address); ok {
+		d.exists, title, folder, tags = true, b.Title, b.Folder, strings.Join(b.Tags, ", ")
 	}
-	for i, v := range []string{title, folder} {
+	for i, v := range []string{title, folder, tags} {
 		f := textinput.New()
 		f.SetVirtualCursor(false)
 		if m.opts.NoColor {
 			f.SetStyles(textinput.Styles{})
 		}
-		f.Prompt = [2]string{"Title  ", "Folder "}[i]
-		f.Placeholder = [2]string{"", "(none; nested folders with /)"}[i]
+		f.Prompt = [3]string{"Title  ", "Folder ", "Tags   "}[i]
+		f.Placeholder = [3]string{"", "(none; nested folders with /)", "(none; separate them with commas)"}[i]
 		f.CharLimit = 500
 		f.SetWidth(max(m.width-12, 10))
 		f.SetValue(v)
@@ -74,22 +82,28 @@ func (d *bookmarkDialog) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case "tab", "shift+tab", "up", "down":
 		d.fields[d.focus].Blur()
-		d.focus = 1 - d.focus
+		step := 1
+		if k.String() == "shift+tab" || k.String() == "up" {
+			step = len(d.fields) - 1
+		}
+		d.focus = (d.focus + step) % len(d.fields)
 		return d.fields[d.focus].Focus(), false
 	case "enter":
 		b := bookmarks.Bookmark{
 			Title:  strings.TrimSpace(d.fields[0].Value()),
 			URL:    d.address,
 			Folder: strings.Trim(strings.TrimSpace(d.fields[1].Value()), "/"),
+			Tags:   []string{d.fields[2].Value()}, // the store splits them on commas
 		}
 		if b.Title == "" {
 			b.Title = d.address
 		}
 		store := m.opts.Bookmarks
+		verb := "Bookmarked"
 		if old, ok := store.Find(d.address); ok {
-			b.Tags, b.Added = old.Tags, old.Added
+			b.Added, verb = old.Added, "Updated the bookmark"
 		}
-		return func() tea.Msg { return bookmarkSavedMsg{verb: "Bookmarked", name: b.Title, err: store.Add(b)} }, true
+		return func() tea.Msg { return bookmarkSavedMsg{verb: verb, name: b.Title, err: store.Add(b)} }, true
 	}
 	var cmd tea.Cmd
 	d.fields[d.focus], cmd = d.fields[d.focus].Update(msg)
@@ -103,7 +117,7 @@ func (d *bookmarkDialog) view(m *Model, width, height int) []string {
 	}
 	return []string{
 		m.styles.OverlayTitle.Render(head), " " + sanitize.Line(d.address), "",
-		" " + d.fields[0].View(), " " + d.fields[1].View(), "",
+		" " + d.fields[0].View(), " " + d.fields[1].View(), " " + d.fields[2].View(), "",
 		" tab next field · enter save · esc cancel",
 	}
 }
@@ -125,9 +139,9 @@ func (m *Model) bookmarkSaved(msg bookmarkSavedMsg) tea.Cmd {
 	}
 	m.flash(msg.verb+": "+msg.name, false)
 	for _, t := range m.tabs {
-		if t.page != nil && t.page.address == bookmarksAddress {
+		if t.page != nil && isBookmarksAddress(t.page.address) {
 			top := t.page.view.Top.Line
-			p := bookmarksPage(m)
+			p := bookmarksPage(m, t.page.address)
 			m.show(t, p)
 			p.view.Top = render.Pos{Line: min(top, max(p.doc.Len()-1, 0))}
 		}
@@ -135,45 +149,117 @@ func (m *Model) bookmarkSaved(msg bookmarkSavedMsg) tea.Cmd {
 	return nil
 }
 
-// bookmarksPage lists the bookmarks by folder, with a section of links
-// that remove one.
-func bookmarksPage(m *Model) *page {
+// bookmarksPage lists the bookmarks by folder (with ?tag=TAG only those
+// tagged TAG), then the tags, then links that edit or remove one.
+func bookmarksPage(m *Model, name string) *page {
 	var b strings.Builder
 	bs := m.opts.Bookmarks
 	if bs == nil {
-		return localPage(nil, bookmarksAddress, "# Bookmarks\n\nBookmarks are off.\n")
+		return localPage(nil, name, "# Bookmarks\n\nBookmarks are off.\n")
 	}
 	list := bs.List()
 	if len(list) == 0 {
 		b.WriteString("# Bookmarks\n\nNo bookmark yet: press B on a page to keep it here.\n")
-		return localPage(nil, bookmarksAddress, b.String())
+		return localPage(nil, name, b.String())
 	}
-	if err := bookmarks.WriteGemtext(&b, list); err != nil {
-		b.WriteString("\n" + err.Error() + "\n")
+	tag := bookmarkQuery(name, "tag")
+	shown := list
+	if tag != "" {
+		shown = slices.DeleteFunc(slices.Clone(list), func(bm bookmarks.Bookmark) bool {
+			return !slices.ContainsFunc(bm.Tags, func(t string) bool { return strings.EqualFold(t, tag) })
+		})
+	}
+	var page strings.Builder
+	if err := bookmarks.WriteGemtext(&page, shown); err != nil {
+		page.WriteString("\n" + err.Error() + "\n")
+	}
+	head, rest, _ := strings.Cut(page.String(), "\n")
+	b.WriteString(head + "\n")
+	if tag != "" {
+		b.WriteString("\nThe bookmarks tagged “" + sanitize.Line(tag) + "”.\n=> " + bookmarksAddress + " Every bookmark\n")
+	} else {
+		b.WriteString("\nB on a page bookmarks it, or changes its bookmark. Press / to search this page.\n")
+	}
+	b.WriteString(rest)
+	if tags := tagCounts(list); len(tags) > 0 && tag == "" {
+		b.WriteString("\n## Tags\n")
+		for _, tc := range tags {
+			b.WriteString("=> " + bookmarksAddress + "?" + url.Values{"tag": {tc.tag}}.Encode() + " " + tc.tag + " (" + itoa(tc.n) + ")\n")
+		}
+	}
+	b.WriteString("\n## Edit a bookmark (title, folder, tags)\n")
+	for _, bm := range shown {
+		b.WriteString("=> " + bookmarksAddress + "?edit=" + url.QueryEscape(bm.URL) + " Edit " + bm.Title + "\n")
 	}
 	b.WriteString("\n## Remove a bookmark\n")
-	for _, bm := range list {
+	for _, bm := range shown {
 		b.WriteString("=> " + bookmarksAddress + "?remove=" + url.QueryEscape(bm.URL) + " Remove " + bm.Title + "\n")
 	}
-	return localPage(nil, bookmarksAddress, b.String())
+	return localPage(nil, name, b.String())
 }
 
-// removeRequest returns the URL an about:bookmarks?remove= link names.
-func removeRequest(raw string) (string, bool) {
-	query, ok := strings.CutPrefix(raw, bookmarksAddress+"?")
+// tagCount is a tag and how many bookmarks have it.
+type tagCount struct {
+	tag string
+	n   int
+}
+
+// tagCounts returns the tags of bs, sorted, with their counts.
+func tagCounts(bs []bookmarks.Bookmark) []tagCount {
+	n := map[string]int{}
+	for _, b := range bs {
+		for _, t := range b.Tags {
+			n[t]++
+		}
+	}
+	var out []tagCount
+	for t, c := range n {
+		out = append(out, tagCount{t, c})
+	}
+	slices.SortFunc(out, func(a, b tagCount) int { return strings.Compare(strings.ToLower(a.tag), strings.ToLower(b.tag)) })
+	return out
+}
+
+// isBookmarksAddress reports whether name is about:bookmarks, with or
+// without a query.
+func isBookmarksAddress(name string) bool {
+	return strings.EqualFold(name, bookmarksAddress) || len(name) > len(bookmarksAddress) &&
+		strings.EqualFold(name[:len(bookmarksAddress)+1], bookmarksAddress+"?")
+}
+
+// bookmarkQuery returns the value of key in the query of an
+// about:bookmarks address, "" if none.
+func bookmarkQuery(raw, key string) string {
+	query, ok := cutPrefixFold(raw, bookmarksAddress+"?")
 	if !ok {
-		return "", false
+		return ""
 	}
 	q, err := url.ParseQuery(query)
-	u := q.Get("remove")
-	return u, err == nil && u != ""
+	if err != nil {
+		return ""
+	}
+	return q.Get(key)
+}
+
+// askEdit opens the dialog that edits the bookmark of target. As with
+// removing one, only a link on about:bookmarks itself does.
+func (m *Model) askEdit(t *tab, target string) tea.Cmd {
+	bs := m.opts.Bookmarks
+	if t.page == nil || !isBookmarksAddress(t.page.address) || bs == nil {
+		return m.navigate(t, bookmarksAddress, true)
+	}
+	if _, ok := bs.Find(target); !ok {
+		m.flash("No bookmark for "+sanitize.Line(target), true)
+		return nil
+	}
+	return m.editBookmark(target, "")
 }
 
 // askRemove asks before removing a bookmark. As with forgetting a pin,
 // only a link on about:bookmarks itself asks; one elsewhere just opens it.
 func (m *Model) askRemove(t *tab, target string) tea.Cmd {
 	bs := m.opts.Bookmarks
-	if t.page == nil || t.page.address != bookmarksAddress || bs == nil {
+	if t.page == nil || !isBookmarksAddress(t.page.address) || bs == nil {
 		return m.navigate(t, bookmarksAddress, true)
 	}
 	b, ok := bs.Find(target)

@@ -48,8 +48,9 @@ func TestBookmarkAddListRemove(t *testing.T) {
 	if !strings.Contains(scr, "Gemlogs") || !strings.Contains(scr, "Capsule home") {
 		t.Fatalf("about:bookmarks:\n%s", scr)
 	}
-	// The remove link is the second link on the page: it asks first.
-	d.press("2")
+	// The remove link is the third link on the page (after the bookmark
+	// and its edit link): it asks first.
+	d.press("3")
 	d.waitFor("Remove the bookmark Capsule home?")
 	d.press("y")
 	d.waitFor("Removed the bookmark: Capsule home")
@@ -58,6 +59,81 @@ func TestBookmarkAddListRemove(t *testing.T) {
 	}
 	d.waitFor("No bookmark yet")
 }
+
+// TestBookmarkTagsEditMove: tags given in the dialog, listed and filtered
+// on about:bookmarks, and an edit from there that moves a bookmark to
+// another folder and changes its tags.
+func TestBookmarkTagsEditMove(t *testing.T) {
+	s := serve(t, map[string]string{"/a": "# Page A\n", "/b": "# Page B\n"})
+	bs, path := bookmarkStore(t)
+	d := newDriverOpts(t, 100, 40, Options{Bookmarks: bs}, s.URL+"/a")
+	d.waitLoaded()
+	d.press("B")
+	d.waitFor("Bookmark this page")
+	d.press("tab", "tab")
+	d.typeText("news, Tech")
+	d.press("enter")
+	d.waitFor("Bookmarked: Page A")
+	d.press("o")
+	d.typeText(s.URL + "/b")
+	d.press("enter")
+	d.waitLoaded()
+	d.press("B")
+	d.press("tab")
+	d.typeText("Later")
+	d.press("tab")
+	d.typeText("news")
+	d.press("enter")
+	d.waitFor("Bookmarked: Page B")
+
+	d.press("o")
+	d.typeText("about:bookmarks")
+	d.press("enter")
+	scr := d.waitFor("## Tags")
+	for _, want := range []string{"Page A [news, Tech]", "Later", "Page B [news]", "news (2)", "Tech (1)", "Edit Page A"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("about:bookmarks lacks %q:\n%s", want, scr)
+		}
+	}
+	// A tag's link lists the bookmarks that have it.
+	followLink(t, d, "Tech (1)")
+	scr = d.waitFor("The bookmarks tagged")
+	if !strings.Contains(scr, "Page A") || strings.Contains(scr, "Page B") {
+		t.Errorf("the Tech tag lists:\n%s", scr)
+	}
+	followLink(t, d, "Every bookmark")
+	d.waitFor("## Tags")
+
+	// Edit Page B from the list: into another folder, another tag.
+	followLink(t, d, "Edit Page B")
+	d.waitFor("Edit the bookmark of this page")
+	d.press("tab")
+	for range len("Later") {
+		d.press("backspace")
+	}
+	d.typeText("Gemlogs/Tech")
+	d.press("tab")
+	for range len("news") {
+		d.press("backspace")
+	}
+	d.typeText("slow")
+	d.press("enter")
+	d.waitFor("Updated the bookmark: Page B")
+	scr = d.waitFor("Gemlogs/Tech")
+	if !strings.Contains(scr, "slow (1)") || strings.Contains(scr, "## Later") {
+		t.Errorf("after the edit:\n%s", scr)
+	}
+	again, err := bookmarks.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := again.Find(s.URL + "/b")
+	if b.Folder != "Gemlogs/Tech" || !sameStrings(b.Tags, []string{"slow"}) || b.Title != "Page B" {
+		t.Errorf("the file holds %+v", b)
+	}
+}
+
+func sameStrings(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 
 func TestBookmarkFollowsPermanentRedirect(t *testing.T) {
 	mux := testserver.NewMux()

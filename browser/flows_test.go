@@ -1092,3 +1092,23 @@ func TestFrameWidths(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpScrolls: on a short screen the full help scrolls with the page
+// keys, so that its last keys can be read; any other key closes it.
+func TestHelpScrolls(t *testing.T) {
+	d := newDriver(t, 80, 16, true, "about:home")
+	d.press("?")
+	scr := d.waitFor("j/k and space scroll")
+	if strings.Contains(scr, "esc cancel") {
+		t.Fatalf("the help fits a 16-row screen after all:\n%s", scr)
+	}
+	d.press("G")
+	scr = d.waitFor("esc cancel")
+	if !strings.Contains(scr, "subscribe to feed") {
+		t.Errorf("the end of the help:\n%s", scr)
+	}
+	d.press("g")
+	d.waitFor("j/k and space scroll")
+	d.press("x")
+	d.waitFor("A terminal browser for Gemini space")
+}

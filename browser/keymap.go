@@ -9,7 +9,8 @@ type KeyMap struct {
 	NextLink, PrevLink, Follow, FollowNewTab             key.Binding
 	Open, Back, Forward, Reload, Up1, Root               key.Binding
 	Search, NextMatch, PrevMatch, Outline, Source, Info  key.Binding
-	Copy, Bookmark, NewTab, CloseTab, NextTab, PrevTab   key.Binding
+	Copy, Bookmark, Subscribe, Feeds                     key.Binding
+	NewTab, CloseTab, NextTab, PrevTab                   key.Binding
 	Cancel, Help, Quit                                   key.Binding
 }
 
@@ -45,6 +46,8 @@ func DefaultKeyMap() KeyMap {
 		Info:         b([]string{"i"}, "i", "page info"),
 		Copy:         b([]string{"y"}, "y", "copy URL"),
 		Bookmark:     b([]string{"B"}, "B", "bookmark page"),
+		Subscribe:    b([]string{"S"}, "S", "subscribe to feed"),
+		Feeds:        b([]string{"F"}, "F", "feeds"),
 		NewTab:       b([]string{"t"}, "t", "new tab"),
 		CloseTab:     b([]string{"w"}, "w", "close tab"),
 		NextTab:      b([]string{"ctrl+pgdown"}, "gt", "next tab"),
@@ -65,7 +68,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.Left, k.Right},
 		{k.NextLink, k.PrevLink, k.Follow, k.FollowNewTab, k.Open, k.Back, k.Forward, k.Reload, k.Up1, k.Root},
-		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy, k.Bookmark},
-		{k.NewTab, k.CloseTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
+		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy},
+		{k.Bookmark, k.Subscribe, k.Feeds, k.NewTab, k.CloseTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
 	}
 }

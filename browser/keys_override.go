@@ -18,7 +18,7 @@ func (k *KeyMap) keyActions() map[string]*key.Binding {
 		"forward": &k.Forward, "reload": &k.Reload, "up_level": &k.Up1, "root": &k.Root,
 		"search": &k.Search, "next_match": &k.NextMatch, "prev_match": &k.PrevMatch,
 		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy,
-		"bookmark": &k.Bookmark, "new_tab": &k.NewTab, "close_tab": &k.CloseTab,
+		"bookmark": &k.Bookmark, "subscribe": &k.Subscribe, "feeds": &k.Feeds, "new_tab": &k.NewTab, "close_tab": &k.CloseTab,
 		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "cancel": &k.Cancel,
 		"help": &k.Help, "quit": &k.Quit,
 	}

@@ -19,7 +19,7 @@ func TestKeyMapOverride(t *testing.T) {
 	if m := keyMapWith(map[string][]string{"quit": {"Q"}}); !slices.Equal(m.Quit.Keys(), []string{"Q"}) {
 		t.Errorf("keyMapWith: quit = %v", m.Quit.Keys())
 	}
-	if len(KeyActions()) != 33 {
+	if len(KeyActions()) != 35 {
 		t.Errorf("KeyActions() = %v", KeyActions())
 	}
 }

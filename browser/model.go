@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/bookmarks"
+	"propus/browser/feeds"
 	"propus/browser/history"
 	"propus/browser/render"
 	"propus/client"
@@ -42,12 +43,19 @@ type Options struct {
 	NoClipboard bool
 	// NoColor turns colour off (NO_COLOR).
 	NoColor bool
+	// Theme replaces colours of the built-in styles (an empty one keeps
+	// its built-in colour); NoColor wins over it.
+	Theme Theme
 
 	// Redirects is the redirect policy: RedirectAuto (default) follows up
 	// to MaxRedirects hops within one scheme and host by itself and asks
 	// before any other; RedirectAsk asks before every hop; RedirectNever
 	// shows the redirect as a page.
 	Redirects RedirectPolicy
+	// MaxRedirects is the most hops of one redirect chain the browser
+	// follows, by itself or when asked; at the next it stops and shows
+	// the chain (0: client.MaxRedirects).
+	MaxRedirects int
 	// SlowDown is the retry policy for 44 SLOW DOWN.
 	SlowDown client.Backoff
 	// Identities is the store of client certificates; Scopes says where
@@ -56,6 +64,9 @@ type Options struct {
 	Scopes     *identity.Scopes
 	// Bookmarks is the bookmark store; nil turns bookmarks off.
 	Bookmarks *bookmarks.Store
+	// Feeds is the store of feed subscriptions (about:feeds); nil turns
+	// feeds off.
+	Feeds *feeds.Store
 	// History is the store of visits (about:history, URL completion);
 	// nil turns the recorded history off.
 	History *history.Store
@@ -112,6 +123,7 @@ type Model struct {
 	mode     mode
 	input    textinput.Model
 	number   string  // digits typed towards "follow link N"
+	helpTop  int     // the first row of the full help shown (it scrolls)
 	gPending *gState // "g" was pressed: maybe gt/gT
 	outline  outlineState
 	question *question
@@ -119,6 +131,7 @@ type Model struct {
 	message  string // a word in the status line until the next key
 	msgError bool
 	download *downloadState
+	refresh  *feedRefresh  // a refresh of the feeds under way
 	dialog   dialog        // a modal conversation, if one is open
 	idents   *identities   // client certificates loaded and chosen (identity.go)
 	slowTick time.Duration // one second of a 44 countdown; tests shorten it (0: a second)
@@ -166,7 +179,7 @@ func (m *Model) setStyles(isDark bool) {
 	if m.opts.NoColor {
 		m.styles = PlainStyles()
 	} else {
-		m.styles = DefaultStyles(isDark)
+		m.styles = ThemedStyles(isDark, m.opts.Theme)
 	}
 	m.help.Styles = m.styles.Help
 	for _, t := range m.tabs {
@@ -212,14 +225,20 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 		if addr, ok := forgetRequest(raw); ok {
 			return m.askForget(t, addr)
 		}
-		if target, ok := removeRequest(raw); ok {
+		if target := bookmarkQuery(raw, "remove"); target != "" {
 			return m.askRemove(t, target)
+		}
+		if target := bookmarkQuery(raw, "edit"); target != "" {
+			return m.askEdit(t, target)
 		}
 		if r, ok := identityRequestOf(raw); ok {
 			return m.askRemoveIdentity(t, r)
 		}
 		if clearRequest(raw) {
 			return m.askClearHistory(t)
+		}
+		if cmd, ok := m.feedsRequest(t, raw); ok {
+			return cmd
 		}
 		if push {
 			t.push()

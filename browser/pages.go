@@ -27,8 +27,11 @@ func aboutPage(name string, m *Model) *page {
 		return knownHostsPage(m)
 	case identitiesAddress:
 		return identitiesPage(m)
-	case bookmarksAddress:
-		return bookmarksPage(m)
+	case feedsAddress:
+		return feedsPage(m)
+	}
+	if isBookmarksAddress(name) {
+		return bookmarksPage(m, name)
 	}
 	if isHistoryAddress(name) {
 		return historyPage(m, name)
@@ -46,6 +49,7 @@ Press o to open a URL, ? for every key, q to quit.
 * j and k (or the arrows) scroll; space and PgDn page; g and G go to the top and the bottom
 * Tab and Shift-Tab select links, Enter follows; type a link's number to follow it
 * H or Backspace goes back, L forward; r reloads; u goes up a level, U to the site's root
+* B bookmarks the page; S subscribes to its feed, F shows your feeds
 * / searches the page (n and N move between matches); O shows its outline; \ its source; i its details
 * t opens a tab, T the selected link in a new tab, w closes one; gt and gT switch between them
 
@@ -53,6 +57,7 @@ Press o to open a URL, ? for every key, q to quit.
 => gemini://geminiprotocol.net/ Project Gemini
 => gemini://geminiprotocol.net/docs/specification.gmi The specification
 => about:bookmarks Your bookmarks (B adds the page you are on)
+=> about:feeds Your feeds: new posts of the gemlogs you follow (S subscribes to one)
 => about:history Your history: the pages you have visited
 => about:known-hosts Known hosts: the certificates propus has pinned
 => about:identities Your identities: the client certificates you present, and where

@@ -15,7 +15,7 @@ import (
 )
 
 // onRedirect handles 3x. With RedirectAuto it follows a hop within one
-// scheme and host by itself, up to client.MaxRedirects, and asks before
+// scheme and host by itself, up to Options.MaxRedirects, and asks before
 // any other; RedirectAsk asks before every hop; RedirectNever shows the
 // redirect as a page. A target outside Gemini is offered to an opener or
 // for copying; a loop or too long a chain gets a page that names it.
@@ -28,7 +28,7 @@ func (m *Model) onRedirect(t *tab, h headerMsg) tea.Cmd {
 	if n := len(via); n == 0 || via[n-1].String() != h.url.String() {
 		via = []*url.URL{h.url}
 	}
-	to, err := client.RedirectTarget(via, h.meta, client.MaxRedirects)
+	to, err := client.RedirectTarget(via, h.meta, m.opts.MaxRedirects) // 0: client.MaxRedirects
 	var rerr *client.RedirectError
 	if errors.As(err, &rerr) {
 		m.show(t, redirectErrorPage(h, rerr))

@@ -149,6 +149,33 @@ func TestRedirectTooMany(t *testing.T) {
 	}
 }
 
+// Options.MaxRedirects 2 follows two hops of a three-hop chain, then
+// shows the chain as too long; the default follows all three.
+func TestRedirectMaxRedirects(t *testing.T) {
+	mux := testserver.NewMux()
+	mux.Handle("/a", redirect("/b"))
+	mux.Handle("/b", redirect("/c"))
+	mux.Handle("/c", redirect("/d"))
+	mux.Handle("/d", testserver.Page("text/gemini", "# Arrived\n"))
+	s := newHopSite(t, mux)
+	d := newDriverOpts(t, 100, 30, Options{MaxRedirects: 2}, s.URL+"/a")
+	scr := d.waitFor("# Too many redirects")
+	s.want(t, "/a", "/b", "/c")
+	for _, want := range []string{"too many redirects (more than 2)", "• " + s.URL + "/a", "• " + s.URL + "/c",
+		"• then 30 REDIRECT - TEMPORARY to /d", "[1] Follow the last redirect by hand"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the page lacks %q:\n%s", want, scr)
+		}
+	}
+	if strings.Contains(scr, "# Arrived") {
+		t.Errorf("the chain was followed to its end:\n%s", scr)
+	}
+
+	d = newDriverOpts(t, 100, 30, Options{}, s.URL+"/a")
+	d.waitFor("# Arrived")
+	s.want(t, "/a", "/b", "/c", "/a", "/b", "/c", "/d")
+}
+
 func TestRedirectLoop(t *testing.T) {
 	mux := testserver.NewMux()
 	mux.Handle("/x", redirect("/y"))

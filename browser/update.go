@@ -86,6 +86,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case identitiesListedMsg:
 		return m, m.identitiesListed(msg)
+	case subscribedMsg:
+		return m, m.subscribed(msg)
+	case feedRefreshedMsg:
+		return m, m.feedRefreshed(msg)
+	case feedsChangedMsg:
+		return m, m.feedsChanged(msg)
 	case bookmarkSavedMsg:
 		return m, m.bookmarkSaved(msg)
 	case historySavedMsg:
@@ -112,7 +118,7 @@ func (m *Model) busy() bool {
 			return true
 		}
 	}
-	return m.download != nil
+	return m.download != nil || m.refresh != nil
 }
 
 // header handles a response header: a new page, a download question, or
@@ -238,6 +244,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(msg, m.keys.Quit) && msg.String() == "ctrl+c" {
 			return m.quit()
 		}
+		if m.mode == modeHelp && m.scrollHelp(msg) {
+			return nil
+		}
 		m.mode = modeNormal
 		return nil
 	}
@@ -278,7 +287,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, m.keys.Help):
-		m.mode = modeHelp
+		m.mode, m.helpTop = modeHelp, 0
 		return nil
 	case key.Matches(msg, m.keys.Open):
 		return m.openPrompt(modeOpen, "")
@@ -293,6 +302,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.navigate(nt, m.opts.Home, false)
 	case key.Matches(msg, m.keys.CloseTab):
 		return m.closeTab()
+	case key.Matches(msg, m.keys.Feeds):
+		return m.navigate(t, feedsAddress, true)
 	case key.Matches(msg, m.keys.NextTab):
 		m.switchTab(1)
 		return nil
@@ -341,9 +352,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.flash("Select a link first (Tab)", true)
 	case key.Matches(msg, m.keys.Reload):
-		if p.url != nil {
+		switch {
+		case p.url != nil:
 			t.restore = &p.view.Top
 			return m.load(t, p.url)
+		case p.address == feedsAddress:
+			return m.refreshFeeds()
 		}
 	case key.Matches(msg, m.keys.Up1), key.Matches(msg, m.keys.Root):
 		if p.url != nil {
@@ -369,6 +383,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyURL(p)
 	case key.Matches(msg, m.keys.Bookmark):
 		return m.addBookmark(p)
+	case key.Matches(msg, m.keys.Subscribe):
+		return m.subscribe(p)
 	}
 	return nil
 }

@@ -1,11 +1,11 @@
 package browser
 
 import (
-	"charm.land/bubbles/v2/key"
 	"fmt"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -95,6 +95,7 @@ func (m *Model) bodyView() []string {
 		lines = m.dialog.view(m, m.width, h)
 	case m.mode == modeHelp:
 		lines = m.helpLines()
+		lines = lines[min(m.helpTop, len(lines)):]
 	case m.mode == modeInfo:
 		lines = m.infoLines()
 	case m.mode == modeOutline:
@@ -141,7 +142,36 @@ func (m *Model) helpLines() []string {
 		blocks = append(blocks, h.FullHelpView(groups[:n]))
 		groups = groups[n:]
 	}
-	return strings.Split("Keys (any key closes this)\n\n"+strings.Join(blocks, "\n\n"), "\n")
+	title := "Keys (any key closes this)"
+	body := strings.Join(blocks, "\n\n")
+	if strings.Count(body, "\n")+3 > m.pageHeight() {
+		title = "Keys (j/k and space scroll, any other key closes this)"
+	}
+	return strings.Split(title+"\n\n"+body, "\n")
+}
+
+// scrollHelp scrolls the full help for the keys that scroll a page and
+// reports whether msg was one of them.
+func (m *Model) scrollHelp(msg tea.KeyPressMsg) bool {
+	page := max(m.pageHeight()-1, 1)
+	switch {
+	case key.Matches(msg, m.keys.Down):
+		m.helpTop++
+	case key.Matches(msg, m.keys.Up):
+		m.helpTop--
+	case key.Matches(msg, m.keys.PageDown):
+		m.helpTop += page
+	case key.Matches(msg, m.keys.PageUp):
+		m.helpTop -= page
+	case key.Matches(msg, m.keys.Top):
+		m.helpTop = 0
+	case key.Matches(msg, m.keys.Bottom):
+		m.helpTop = 1 << 30
+	default:
+		return false
+	}
+	m.helpTop = max(min(m.helpTop, len(m.helpLines())-m.pageHeight()), 0)
+	return true
 }
 
 func firstLine(s string) string {
@@ -316,6 +346,8 @@ func (m *Model) statusView() string {
 		left = append(left, m.spinner.View()+" "+chain)
 	case t.loading != "":
 		left = append(left, m.spinner.View()+" Loading "+sanitize.Line(t.loading))
+	case m.refresh != nil:
+		left = append(left, m.spinner.View()+" Refreshing feeds "+itoa(m.refresh.done)+"/"+itoa(m.refresh.total))
 	case p != nil && p.url != nil:
 		if chain != "" {
 			left = append(left, chain)
@@ -394,6 +426,14 @@ func (m *Model) helpView() string {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 			key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		}))
+	}
+	hint := func(k, desc string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc)) }
+	switch m.mode {
+	case modeOpen:
+		return m.fit(m.help.ShortHelpView([]key.Binding{hint("enter", "open"), hint("tab", "complete"),
+			hint("ctrl+n/ctrl+p", "other matches"), hint("esc", "cancel")}))
+	case modeSearch:
+		return m.fit(m.help.ShortHelpView([]key.Binding{hint("enter", "search"), hint("esc", "cancel")}))
 	}
 	return m.fit(m.help.ShortHelpView(m.keys.ShortHelp()))
 }

@@ -307,7 +307,8 @@ func escape(s string) string {
 // bookmarks, then a "## Folder" section for each folder that holds
 // bookmarks (nested folders are sections named by their full path,
 // "## Gemlogs/Tech"), each bookmark a "=> URL Title" line ("=> URL" when
-// untitled). Folders come in the order WriteXBEL writes them.
+// untitled), its tags after the title in brackets ("=> URL Title [news,
+// tech]"). Folders come in the order WriteXBEL writes them.
 func WriteGemtext(w io.Writer, bs []Bookmark) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("# Bookmarks\n")
@@ -338,12 +339,18 @@ func WriteGemtext(w io.Writer, bs []Bookmark) error {
 	return bw.Flush()
 }
 
-// writeLinks writes a "=> URL Title" line for each of bs.
+// writeLinks writes a "=> URL Title [tags]" line for each of bs.
 func writeLinks(w *bufio.Writer, bs []Bookmark) {
 	for _, b := range bs {
 		w.WriteString("=> " + b.URL)
 		if b.Title != "" {
 			w.WriteString(" " + b.Title)
+		}
+		if len(b.Tags) > 0 {
+			if b.Title == "" {
+				w.WriteString(" " + b.URL)
+			}
+			w.WriteString(" [" + strings.Join(b.Tags, ", ") + "]")
 		}
 		w.WriteString("\n")
 	}

@@ -209,9 +209,10 @@ func TestReadErrors(t *testing.T) {
 func TestWriteGemtext(t *testing.T) {
 	bs := []Bookmark{
 		{Title: "Tech", URL: "gemini://t/", Folder: "Gemlogs/Tech"},
-		{Title: "Top", URL: "gemini://top/"},
+		{Title: "Top", URL: "gemini://top/", Tags: []string{"news", "daily"}},
 		{Title: "Log", URL: "gemini://log/", Folder: "Gemlogs"},
 		{URL: "gemini://notitle/"},
+		{URL: "gemini://tagged/", Tags: []string{"x"}},
 		{Title: "Tech 2", URL: "gemini://t2/", Folder: "Gemlogs/Tech"},
 	}
 	var buf bytes.Buffer
@@ -220,8 +221,9 @@ func TestWriteGemtext(t *testing.T) {
 	}
 	want := `# Bookmarks
 
-=> gemini://top/ Top
+=> gemini://top/ Top [news, daily]
 => gemini://notitle/
+=> gemini://tagged/ gemini://tagged/ [x]
 
 ## Gemlogs/Tech
 

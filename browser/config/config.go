@@ -54,13 +54,19 @@ type Config struct {
 	// URL. Default: none here (xdg-open or open, when installed, opens
 	// web links and non-text files).
 	Openers map[string]string
-	// [redirects] policy: "auto" follows up to 5 hops on the same host by
-	// itself and asks before another host, "ask" asks before every hop,
-	// "never" shows the redirect. Default "auto".
+	// [redirects] policy: "auto" follows up to max hops on the same host
+	// by itself and asks before another host, "ask" asks before every
+	// hop, "never" shows the redirect. Default "auto". [redirects] max:
+	// the most hops of one chain followed (1 to 20). Default 5.
 	Redirects Redirects
 	// [slow_down] max_delay, retries: the longest wait before retrying
 	// after 44 SLOW DOWN, and how many retries. Defaults 60s and 5.
 	SlowDown SlowDown
+	// [theme] accent, bar, dim, …: colours in place of the built-in ones,
+	// each "#rrggbb", "#rgb" or an ANSI number "0" to "255";
+	// browser.ThemeKeys lists the keys. Default "" each (the built-in
+	// colour, which depends on the terminal's background). NO_COLOR wins.
+	Theme browser.Theme
 }
 
 // Timeouts are the network timeouts.
@@ -71,6 +77,7 @@ type Timeouts struct {
 // Redirects is the redirect policy.
 type Redirects struct {
 	Policy string // auto, ask or never
+	Max    int    // the most hops of one chain followed
 }
 
 // SlowDown is the retry policy for 44 SLOW DOWN.
@@ -90,7 +97,7 @@ func Default() Config {
 		Timeouts:        Timeouts{15 * time.Second, 15 * time.Second, 30 * time.Second, 30 * time.Second},
 		MaxSize:         5 << 20,
 		Openers:         map[string]string{},
-		Redirects:       Redirects{Policy: "auto"},
+		Redirects:       Redirects{Policy: "auto", Max: 5},
 		SlowDown:        SlowDown{MaxDelay: 60 * time.Second, Retries: 5},
 	}
 }
@@ -181,7 +188,7 @@ func lookup(doc map[string]any, path []string) (any, bool) {
 	return v, true
 }
 
-var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true}
+var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true, "theme": true}
 
 // apply sets the key at path to v, or says why it cannot. A table given
 // inline (timeouts = {connect = "5s"}) has its keys applied here.
@@ -321,6 +328,13 @@ func (c *Config) applyTable(table, k string, v any) error {
 		}
 		return err
 	case "redirects":
+		if k == "max" {
+			n, err := integer(name, v, 1, 20)
+			if err == nil {
+				c.Redirects.Max = int(n)
+			}
+			return err
+		}
 		if k != "policy" {
 			return fmt.Errorf("unknown key %q", name)
 		}
@@ -332,6 +346,18 @@ func (c *Config) applyTable(table, k string, v any) error {
 			c.Redirects.Policy = s
 		}
 		return err
+	case "theme":
+		if !slices.ContainsFunc(browser.ThemeKeys(), func(t browser.ThemeKey) bool { return t.Name == k }) {
+			return fmt.Errorf("unknown key %q", name)
+		}
+		s, err := str(name, v)
+		if err != nil {
+			return err
+		}
+		if c.Theme.SetColor(k, s) != nil {
+			return fmt.Errorf("%s must be a colour: \"#rrggbb\", \"#rgb\" or an ANSI number from \"0\" to \"255\" (not %q)", name, s)
+		}
+		return nil
 	case "slow_down":
 		switch k {
 		case "max_delay":
@@ -415,10 +441,16 @@ func (c Config) WriteTOML(w io.Writer) error {
 	p("# The TLS handshake. Default %s.\nhandshake = %s\n", quote(d.Timeouts.Handshake.String()), quote(c.Timeouts.Handshake.String()))
 	p("# From the request to the end of the response header. Default %s.\nheader = %s\n", quote(d.Timeouts.Header.String()), quote(c.Timeouts.Header.String()))
 	p("# Each read of the body. Default %s.\nidle = %s\n\n", quote(d.Timeouts.Idle.String()), quote(c.Timeouts.Idle.String()))
-	p("[redirects]\n# \"auto\" follows up to 5 hops on the same host by itself and asks before\n# another host; \"ask\" asks before every hop; \"never\" shows the redirect.\n# Default %s.\npolicy = %s\n\n", quote(d.Redirects.Policy), quote(c.Redirects.Policy))
+	p("[redirects]\n# \"auto\" follows up to max hops on the same host by itself and asks before\n# another host; \"ask\" asks before every hop; \"never\" shows the redirect.\n# Default %s.\npolicy = %s\n", quote(d.Redirects.Policy), quote(c.Redirects.Policy))
+	p("# The most hops of one redirect chain followed (1 to 20); past them propus\n# stops and shows the chain. Default %d.\nmax = %d\n\n", d.Redirects.Max, c.Redirects.Max)
 	p("# Retrying after 44 SLOW DOWN.\n[slow_down]\n")
 	p("# The longest single wait. Default %s.\nmax_delay = %s\n", quote(d.SlowDown.MaxDelay.String()), quote(c.SlowDown.MaxDelay.String()))
 	p("# Retries before giving up (1 to 100). Default %d.\nretries = %d\n\n", d.SlowDown.Retries, c.SlowDown.Retries)
+	p("# Colours in place of the built-in ones: \"#rrggbb\", \"#rgb\" or an ANSI number\n# from \"0\" to \"255\". \"\" keeps the built-in colour, which suits the terminal's\n# background; a colour set here applies on light and dark ones. NO_COLOR wins.\n[theme]\n")
+	for _, k := range browser.ThemeKeys() {
+		p("# %s Default %s.\n%s = %s\n", k.Doc, quote(d.Theme.Color(k.Name)), k.Name, quote(c.Theme.Color(k.Name)))
+	}
+	p("\n")
 	p("# Commands that open things, by MIME type (\"image/png\"), family (\"image/*\")\n# or URL scheme (\"https\"); %%s is the file or URL. Default: none here\n# (xdg-open or open, when installed, opens web links and non-text files).\n[openers]\n")
 	for _, k := range sortedKeys(c.Openers) {
 		p("%s = %s\n", quote(k), quote(c.Openers[k]))

@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"propus/browser"
 )
 
 func write(t *testing.T, text string) string {
@@ -24,7 +27,7 @@ func TestLoadGood(t *testing.T) {
 reading_width = 72
 clipboard_writes = false
 max_size = 0
-redirects = { policy = "ask" }
+redirects = { policy = "ask", max = 2 }
 
 [timeouts]
 connect = "5s"
@@ -40,6 +43,12 @@ https = "firefox %s"
 
 [keys]
 back = "H, backspace"
+
+[theme]
+accent = "#5fafff"
+link = "#ABC"
+visited_link = "141"
+heading1 = ""
 `))
 	if len(errs) != 0 {
 		t.Fatalf("errors: %v", errs)
@@ -51,7 +60,8 @@ back = "H, backspace"
 	want.MaxSize = 0
 	want.Timeouts.Connect = 5 * time.Second
 	want.Timeouts.Idle = time.Minute
-	want.Redirects.Policy = "ask"
+	want.Redirects = Redirects{Policy: "ask", Max: 2}
+	want.Theme = browser.Theme{Accent: "#5fafff", Link: "#ABC", VisitedLink: "141"}
 	want.SlowDown = SlowDown{MaxDelay: 10 * time.Second, Retries: 2}
 	want.Openers = map[string]string{"image/*": "feh %s", "https": "firefox %s"}
 	want.Keys = map[string][]string{"back": {"H", "backspace"}}
@@ -89,16 +99,33 @@ idle = "2s"
 
 [redirects]
 policy = "sometimes"
+max = 0
 
 [keys]
 fly = "x"
+
+[theme]
+link = "#12345g"
+heading1 = "300"
+quote = "red"
+background = "#000000"
+accent = 12
+ok = "#0a0"
+theme.dim = "#fff"
 `))
 	want := []string{
 		`config.toml:2: unknown key "colour"`,
 		`config.toml:3: reading_width must be a whole number`,
 		`config.toml:6: timeouts.connect must be a positive duration`,
 		`config.toml:10: redirects.policy must be "auto", "ask" or "never"`,
-		`config.toml:13: unknown key action "fly"`,
+		`config.toml:11: redirects.max must be between 1 and 20 (not 0)`,
+		`config.toml:14: unknown key action "fly"`,
+		`config.toml:17: theme.link must be a colour: "#rrggbb", "#rgb" or an ANSI number from "0" to "255" (not "#12345g")`,
+		`config.toml:18: theme.heading1 must be a colour`,
+		`config.toml:19: theme.quote must be a colour`,
+		`config.toml:20: unknown key "theme.background"`,
+		`config.toml:21: theme.accent must be a string (not 12)`,
+		`config.toml:23: unknown key "theme.theme.dim"`,
 	}
 	if len(errs) != len(want) {
 		t.Fatalf("errors: %v", errs)
@@ -109,7 +136,8 @@ fly = "x"
 		}
 	}
 	if c.Home != "gemini://good/" || c.Timeouts.Idle != 2*time.Second || c.ReadingWidth != 100 ||
-		c.Timeouts.Connect != Default().Timeouts.Connect || c.Redirects.Policy != "auto" {
+		c.Timeouts.Connect != Default().Timeouts.Connect || c.Redirects != Default().Redirects ||
+		c.Theme != (browser.Theme{OK: "#0a0"}) {
 		t.Errorf("good values not applied or bad ones not dropped: %+v", c)
 	}
 }
@@ -122,7 +150,8 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		c.RestoreSession = false
 		c.MaxSize = 0
 		c.Timeouts.Header = 90 * time.Second
-		c.Redirects.Policy = "never"
+		c.Redirects = Redirects{Policy: "never", Max: 20}
+		c.Theme = browser.Theme{Accent: "#123456", Bar: "236", Dim: "#AbC", Preformatted: "0", ExternalLink: "#00ff00"}
 		c.SlowDown.Retries = 9
 		c.Openers = map[string]string{"image/*": "feh %s", "gemini": "x\ty"}
 		c.Keys = map[string][]string{"quit": {"Q"}, "back": {"H", "backspace"}}
@@ -141,6 +170,19 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		}
 		if !strings.Contains(b.String(), "# The widest a line of text wraps") {
 			t.Errorf("keys are not documented:\n%s", b.String())
+		}
+		// Every key of the tables added later is there, after its comment
+		// with its default.
+		keys := []string{"max", "policy"}
+		for _, k := range browser.ThemeKeys() {
+			keys = append(keys, k.Name)
+		}
+		lines := strings.Split(b.String(), "\n")
+		for _, k := range keys {
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, k+" = ") })
+			if i < 1 || !strings.HasPrefix(lines[i-1], "# ") || !strings.Contains(lines[i-1], "Default ") {
+				t.Errorf("key %s is missing or has no comment with its default:\n%s", k, b.String())
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"propus/browser"
 	"propus/browser/bookmarks"
 	"propus/browser/config"
+	"propus/browser/feeds"
 	"propus/browser/history"
 	"propus/client"
 	"propus/client/identity"
@@ -84,12 +85,17 @@ func browse(e *env, args []string, home string) int {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without recording visits until the file is fixed\n", err)
 	}
+	subs, err := feeds.Open(e.paths.feeds)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without saving feeds until the file is fixed\n", err)
+	}
 	opts := optionsFromConfig(cfg, e.paths)
 	opts.Hosts = hosts
 	opts.NoColor = os.Getenv("NO_COLOR") != ""
 	opts.Redirects = policy
 	opts.Bookmarks = marks
 	opts.History = visits
+	opts.Feeds = subs
 	opts.Identities = identity.Store{Dir: e.paths.identities}
 	opts.Scopes = scopes
 	m := browser.New(opts, urls...)
@@ -130,7 +136,9 @@ func optionsFromConfig(cfg config.Config, p paths) browser.Options {
 		Openers:      openers,
 		NoClipboard:  !cfg.ClipboardWrites,
 		SlowDown:     client.Backoff{MaxDelay: cfg.SlowDown.MaxDelay, Retries: cfg.SlowDown.Retries},
+		MaxRedirects: cfg.Redirects.Max,
 		Keys:         cfg.Keys,
+		Theme:        cfg.Theme, // NO_COLOR, set by the caller, wins over it
 		// The session is saved at every quit; it is reopened when the
 		// config says so and no URL is given.
 		Session:        p.session,

@@ -35,7 +35,10 @@ identities, big and slow pages, downloads, a directory listing, CGI and a
 gemlog), offline. The server's certificate is kept in the data directory, so
 a second run is trusted as the first was. The port is fixed (--port) because
 known hosts are pinned per host and port; when it is taken a free one is used
-and said so. With --serve-only it only serves, until SIGINT or SIGTERM.`
+and said so. The browser opens as propus with no URL does: the tabs of the
+last run come back (the config's restore_session), else the demo's home page;
+--no-restore always opens the home page. With --serve-only it only serves,
+until SIGINT or SIGTERM.`
 
 // demoDefaultPort is the demo's port, one above Gemini's.
 const demoDefaultPort = 1966
@@ -47,6 +50,7 @@ func runDemo(e *env, args []string) int {
 	fset := flag.NewFlagSet("demo", flag.ContinueOnError)
 	port := fset.Int("port", demoDefaultPort, "port to listen on (a free one when it is taken)")
 	serveOnly := fset.Bool("serve-only", false, "only serve (print the URL), do not open the browser")
+	noRestore := fset.Bool("no-restore", false, "open the demo's home page, not the tabs of the last run")
 	fset.Usage = usageFunc(fset, "[flags]", demoHelp)
 	pos, done, code := parseFlags(fset, args, e.stdout, e.stderr)
 	if done {
@@ -82,7 +86,12 @@ func runDemo(e *env, args []string) int {
 	ctx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- serveUntil(ctx, d.srv, d.ln) }()
-	code = runBrowse(e, []string{d.url})
+	// No URL: the last session comes back, else the demo's home page.
+	var browseArgs []string
+	if *noRestore {
+		browseArgs = []string{"--no-restore"}
+	}
+	code = browse(e, browseArgs, d.url)
 	cancel()
 	<-errc
 	return code

@@ -100,7 +100,7 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("browse", func(t *testing.T) {
 		s := startTmux(t, bin, 100, 30, nil, home)
-		browse(t, s, ts)
+		browseRun(t, s, ts)
 	})
 	t.Run("no-color", func(t *testing.T) {
 		s := startTmux(t, bin, 40, 20, []string{"NO_COLOR=1"}, home)
@@ -111,7 +111,7 @@ func TestEndToEnd(t *testing.T) {
 
 // browse drives the 100×30 run: follow a link by number, go back, search
 // two pages, quit.
-func browse(t *testing.T, s *tmuxSession, ts *testserver.TestServer) {
+func browseRun(t *testing.T, s *tmuxSession, ts *testserver.TestServer) {
 	home, second, far := ts.URLFor("/"), ts.URLFor("/second"), ts.URLFor("/far")
 
 	// The home page shows, its address in the top bar. Whatever must be

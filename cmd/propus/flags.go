@@ -14,6 +14,11 @@ import (
 func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos []string, done bool, code int) {
 	showVersion := fs.Bool("version", false, "print the version")
 	fs.SetOutput(stderr)
+	// The flag package prints the usage itself on -help and on a bad flag;
+	// it is printed here instead: once, on stdout, for -help, and not at
+	// all after a bad flag, whose error names --help.
+	usage := fs.Usage
+	fs.Usage = func() {}
 	defer func() {
 		if !done && *showVersion {
 			fmt.Fprintln(stdout, versionString())
@@ -24,7 +29,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos 
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
-			fs.Usage()
+			usage()
 			return nil, true, exitOK
 		}
 		if err != nil {

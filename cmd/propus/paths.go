@@ -16,6 +16,7 @@ type paths struct {
 	downloads  string // where downloads are saved
 	bookmarks  string // bookmarks (XBEL)
 	history    string // visits
+	feeds      string // feed subscriptions and their entries
 	session    string // the tabs of the last run
 	config     string // $XDG_CONFIG_HOME/propus/config.toml
 }
@@ -31,6 +32,7 @@ func defaultPaths() paths {
 		downloads:  xdg.UserDirs.Download,
 		bookmarks:  filepath.Join(data, "bookmarks.xml"),
 		history:    filepath.Join(data, "history"),
+		feeds:      filepath.Join(data, "feeds"),
 		session:    filepath.Join(data, "session"),
 		config:     filepath.Join(xdg.ConfigHome, "propus", "config.toml"),
 	}
