@@ -380,7 +380,7 @@ func writeEntries(b *strings.Builder, es []feeds.Entry, titles map[string]string
 		if title == "" {
 			title = e.URL
 		}
-		b.WriteString("=> " + e.URL + " " + titles[e.Feed] + " — " + title + "\n")
+		b.WriteString("=> " + e.URL + " " + title + " — " + titles[e.Feed] + "\n")
 	}
 }
 

@@ -109,7 +109,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	// F shows about:feeds: the new entries across feeds, newest first.
 	d.press("F")
 	scr := d.waitFor("New: 4 entries")
-	for _, want := range []string{"Atom news — Release day", "My gemlog — Second post", "My gemlog — First post", "Fragile log — Christmas", "Unsubscribe from Atom news"} {
+	for _, want := range []string{"Release day — Atom news", "Second post — My gemlog", "First post — My gemlog", "Christmas — Fragile log", "Unsubscribe from Atom news"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("about:feeds lacks %q:\n%s", want, scr)
 		}
@@ -134,11 +134,11 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	}
 	d.waitFor("Feeds refreshed: 1 new entry, 1 feed failed")
 	scr = d.waitFor("New: 5 entries")
-	if !strings.Contains(scr, "My gemlog — Third post") || !strings.Contains(scr, "the last refresh failed: 51") {
+	if !strings.Contains(scr, "Third post — My gemlog") || !strings.Contains(scr, "the last refresh failed: 51") {
 		t.Errorf("after the refresh:\n%s", scr)
 	}
 	// The failed feed kept its entries.
-	if !strings.Contains(scr, "Fragile log — Christmas") {
+	if !strings.Contains(scr, "Christmas — Fragile log") {
 		t.Errorf("a failed refresh lost the feed's entries:\n%s", scr)
 	}
 
@@ -216,7 +216,7 @@ func TestFeedsPageButtonsOnlyThere(t *testing.T) {
 	d.press("S")
 	d.waitFor("Subscribed to Sly log")
 	d.press("F")
-	scr := d.waitFor("Sly log — Fine")
+	scr := d.waitFor("Fine — Sly log")
 	if strings.Contains(scr, "Click me") || strings.Contains(scr, "Me too") {
 		t.Errorf("about:feeds lists entries that are its own buttons:\n%s", scr)
 	}

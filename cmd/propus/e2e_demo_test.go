@@ -126,7 +126,24 @@ func TestEndToEndDemo(t *testing.T) {
 	s.waitFor("the home page with --no-restore, "+base+" in the top bar", func(sc screen) bool {
 		return sc.contains(demoHomeTitle) && sc.contains("] "+demoMembersLabel) && sc.bar() == base
 	})
+
+	// The gemlog: S subscribes, F lists its posts on about:feeds.
+	s.send("G")
+	sc = s.waitFor("the end of the home page", func(sc screen) bool { return sc.contains("] A gemlog to subscribe to") })
+	s.follow(sc, "A gemlog to subscribe to")
+	s.waitFor("the gemlog", func(sc screen) bool { return sc.bar() == base+"gemlog/" && sc.contains("2026-03-01 Third post") })
+	s.send("S")
+	s.waitFor("the subscription confirmed", func(sc screen) bool {
+		return strings.Contains(sc.status(), "Subscribed to The propus demo gemlog (3 entries)")
+	})
+	s.send("F")
+	s.waitFor("about:feeds listing the three posts", func(sc screen) bool {
+		return sc.bar() == "about:feeds" && sc.contains("New: 3 entries") && sc.contains("Third post: feeds — The propus demo gemlog")
+	})
 	s.quit()
+	if b, err := os.ReadFile(filepath.Join(dataHome, "propus", "feeds")); err != nil || !strings.Contains(string(b), base+"gemlog/") {
+		t.Errorf("the feeds file after subscribing: %q (%v)", b, err)
+	}
 	t.Logf("third run (--no-restore) took %v", time.Since(runStart).Round(time.Millisecond))
 
 	// The certificate kept in the data directory was pinned once, by the
