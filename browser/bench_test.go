@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/feeds"
 	"propus/gemtext"
 )
 
@@ -87,6 +89,36 @@ func BenchmarkModelResize(b *testing.B) {
 	for b.Loop() {
 		w = 200 - w // 80 ↔ 120
 		m.Update(tea.WindowSizeMsg{Width: w, Height: 40})
+		m.screen()
+	}
+}
+
+// BenchmarkFeedsPage: about:feeds built and drawn for 50 feeds of 200
+// entries each, as after every feed of a refresh.
+func BenchmarkFeedsPage(b *testing.B) {
+	fs := &feeds.Store{}
+	for n := range 50 {
+		u := fmt.Sprintf("gemini://host%d.example/gemlog/", n)
+		f := feeds.Feed{Title: fmt.Sprintf("Gemlog number %d", n)}
+		for i := range feeds.DefaultMaxEntries {
+			f.Entries = append(f.Entries, feeds.Entry{
+				URL:       fmt.Sprintf("gemini://host%d.example/posts/%d.gmi", n, i),
+				Title:     fmt.Sprintf("Post %d, with a title of a usual length", i),
+				Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i+n),
+			})
+		}
+		if err := fs.Subscribe(u, ""); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := fs.Refreshed(u, f, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	m := New(Options{Feeds: fs}, feedsAddress)
+	m.Init()
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	for b.Loop() {
+		m.refreshFeedsPages()
 		m.screen()
 	}
 }

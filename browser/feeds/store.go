@@ -37,7 +37,6 @@ package feeds
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -92,6 +91,7 @@ type Store struct {
 	mu   sync.Mutex
 	path string // "" for a memory-only store
 	st   state  // as of the latest read or change
+	data []byte // the file's content st was parsed from or written as, if known: a change finding it unchanged skips the parse
 	err  error  // latest load or save error, nil after a save
 }
 
@@ -300,33 +300,44 @@ func parseTime(s string, dash bool) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// formatTime formats a time for the file, "-" for zero if dash.
-func formatTime(t time.Time, dash bool) string {
+// appendTime appends a time as the file has it, "-" for zero if dash.
+func appendTime(b []byte, t time.Time, dash bool) []byte {
 	if dash && t.IsZero() {
-		return "-"
+		return append(b, '-')
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.UTC().AppendFormat(b, time.RFC3339)
 }
 
-// format returns the file's text for st: each feed line followed by its
-// entries.
+// format returns the file's text for st, which tidy has grouped: each
+// feed line followed by its entries.
 func format(st state) []byte {
-	byFeed := map[string][]Entry{}
-	for _, e := range st.entries {
-		byFeed[e.Feed] = append(byFeed[e.Feed], e)
-	}
-	var b bytes.Buffer
+	b := make([]byte, 0, 160*(len(st.subs)+len(st.entries)))
+	rest := st.entries // grouped by feed in the order of the feeds (tidy)
 	for _, s := range st.subs {
-		fmt.Fprintf(&b, "feed\t%s\t%s\t%s\t%s\t%s\n", s.URL, formatTime(s.Added, false), formatTime(s.Checked, true), s.Title, s.Error)
-		for _, e := range byFeed[s.URL] {
-			read := "0"
+		n := 0
+		for n < len(rest) && rest[n].Feed == s.URL {
+			n++
+		}
+		mine := rest[:n]
+		rest = rest[n:]
+		b = append(b, "feed\t"+s.URL+"\t"...)
+		b = appendTime(b, s.Added, false)
+		b = append(b, '\t')
+		b = appendTime(b, s.Checked, true)
+		b = append(b, "\t"+s.Title+"\t"+s.Error+"\n"...)
+		for _, e := range mine {
+			b = append(b, "entry\t"+e.Feed+"\t"+e.URL+"\t"...)
+			b = appendTime(b, e.Published, true)
+			b = append(b, '\t')
+			b = appendTime(b, e.Seen, false)
+			read := "\t0\t"
 			if e.Read {
-				read = "1"
+				read = "\t1\t"
 			}
-			fmt.Fprintf(&b, "entry\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Feed, e.URL, formatTime(e.Published, true), formatTime(e.Seen, false), read, e.Title)
+			b = append(b, read+e.Title+"\n"...)
 		}
 	}
-	return b.Bytes()
+	return b
 }
 
 // Path returns the file the store is kept in, or "" for a memory-only
@@ -360,7 +371,7 @@ func (s *Store) Reload() error {
 		s.err = err
 		return err
 	}
-	s.st, s.err = s.tidy(st), nil
+	s.st, s.data, s.err = s.tidy(st), nil, nil
 	return nil
 }
 
@@ -506,14 +517,23 @@ func (s *Store) Entries() []Entry {
 	out := slices.Clone(s.st.entries)
 	s.mu.Unlock()
 	slices.SortStableFunc(out, func(a, b Entry) int {
-		return cmp.Or(newer(a, b), strings.Compare(a.Feed, b.Feed))
+		if c := newer(a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Feed, b.Feed)
 	})
 	return out
 }
 
 // newer orders entries newest first: by Published, then Seen, then URL.
 func newer(a, b Entry) int {
-	return cmp.Or(b.Published.Compare(a.Published), b.Seen.Compare(a.Seen), strings.Compare(a.URL, b.URL))
+	if c := b.Published.Compare(a.Published); c != 0 {
+		return c
+	}
+	if c := b.Seen.Compare(a.Seen); c != 0 {
+		return c
+	}
+	return strings.Compare(a.URL, b.URL)
 }
 
 // MarkAllRead marks every entry read.
@@ -544,22 +564,24 @@ func (s *Store) update(change func(st *state) error) error {
 		return nil
 	}
 	var next state
+	var written []byte
 	var changeErr error
 	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
-		fresh, err := parse(s.path, old)
-		if err != nil {
-			return nil, false, err
+		if s.data == nil || !bytes.Equal(old, s.data) {
+			fresh, err := parse(s.path, old)
+			if err != nil {
+				return nil, false, err
+			}
+			s.st, s.data = s.tidy(fresh), old // what the file holds, whatever happens next
 		}
-		fresh = s.tidy(fresh)
-		s.st = fresh // what the file holds, whatever happens next
-		next = fresh.clone()
+		next = s.st.clone()
 		if err := change(&next); err != nil {
 			changeErr = err
 			return nil, false, err
 		}
 		next = s.tidy(next)
-		data := format(next)
-		return data, !bytes.Equal(data, old), nil
+		written = format(next)
+		return written, !bytes.Equal(written, old), nil
 	})
 	if changeErr != nil {
 		s.err = nil // the file was read and parsed
@@ -568,7 +590,7 @@ func (s *Store) update(change func(st *state) error) error {
 	if err != nil {
 		return s.saveFailed(err)
 	}
-	s.st, s.err = next, nil
+	s.st, s.data, s.err = next, written, nil
 	return nil
 }
 
@@ -580,15 +602,34 @@ func (s *Store) tidy(st state) state {
 	if limit <= 0 {
 		limit = DefaultMaxEntries
 	}
-	byFeed := make(map[string][]Entry, len(st.subs))
-	for _, e := range st.entries {
-		byFeed[e.Feed] = append(byFeed[e.Feed], e)
+	// Group the entries by feed, in the order of the feeds, in one new
+	// slice: count, then place.
+	at := make(map[string]int, len(st.subs))
+	for i, sub := range st.subs {
+		at[sub.URL] = i
 	}
-	entries := st.entries[:0:0]
-	for _, sub := range st.subs {
-		es := byFeed[sub.URL]
+	start := make([]int, len(st.subs)+1)
+	for _, e := range st.entries {
+		if i, ok := at[e.Feed]; ok {
+			start[i+1]++
+		}
+	}
+	for i := range st.subs {
+		start[i+1] += start[i]
+	}
+	grouped := make([]Entry, start[len(st.subs)])
+	next := slices.Clone(start[:len(st.subs)])
+	for _, e := range st.entries {
+		if i, ok := at[e.Feed]; ok {
+			grouped[next[i]] = e
+			next[i]++
+		}
+	}
+	entries := grouped[:0]
+	for i := range st.subs {
+		es := grouped[start[i]:start[i+1]]
 		slices.SortStableFunc(es, newer)
-		entries = append(entries, es[:min(len(es), limit)]...)
+		entries = append(entries, es[:min(len(es), limit)]...) // never overtakes what it reads
 	}
 	st.entries = entries
 	return st
