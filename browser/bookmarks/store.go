@@ -55,44 +55,14 @@ type Store struct {
 }
 
 // ParseError reports a bookmarks file (or an XBEL document given to
-// ReadXBEL, then Path is "") that does not parse. The store never
-// overwrites a file that does not parse.
-type ParseError struct {
-	Path string // the file; "" for ReadXBEL
-	Line int    // 1-based line number
-	Err  error  // what is wrong
-}
-
-// Error returns "bookmarks: PATH:LINE: problem".
-func (e *ParseError) Error() string {
-	if e.Path == "" {
-		return fmt.Sprintf("bookmarks: line %d: %v", e.Line, e.Err)
-	}
-	return fmt.Sprintf("bookmarks: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ReadXBEL, then Path is "") that does not parse (Store is "bookmarks").
+// The store never overwrites it.
+type ParseError = atomicfile.ParseError
 
 // SaveError reports a change that was not made because the file could not
-// be locked, read or written, or no longer parses (then Err is a
+// be locked, read or written, or does not parse (then Err is a
 // *ParseError and the file was left alone). The store is unchanged.
-type SaveError struct {
-	Path string // the file
-	Err  error  // why
-}
-
-// Error explains what was not saved and why.
-func (e *SaveError) Error() string {
-	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
-		return fmt.Sprintf("bookmarks: not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
-			e.Path, pe.Line, pe.Err)
-	}
-	return fmt.Sprintf("bookmarks: not saved to %s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *SaveError) Unwrap() error { return e.Err }
+type SaveError = atomicfile.SaveError
 
 // NotFoundError is returned by Update and Remove for a URL that has no
 // bookmark.
@@ -409,7 +379,7 @@ func (s *Store) update(change func(bs []Bookmark) ([]Bookmark, bool, error)) err
 
 // saveFailed records and returns a *SaveError for err.
 func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Path: s.path, Err: err}
+	se := &SaveError{Store: "bookmarks", Path: s.path, Err: err}
 	s.err = se
 	return se
 }

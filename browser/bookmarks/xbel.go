@@ -69,7 +69,7 @@ func parseXBEL(path string, data []byte) ([]Bookmark, error) {
 			line = se.Line
 			err = errors.New(se.Msg)
 		}
-		return &ParseError{Path: path, Line: line, Err: err}
+		return &ParseError{Store: "bookmarks", Path: path, Line: line, Err: err}
 	}
 
 	type frame struct {

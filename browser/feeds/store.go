@@ -111,41 +111,14 @@ func (st *state) sub(u string) int {
 	return slices.IndexFunc(st.subs, func(s Subscription) bool { return s.URL == u })
 }
 
-// ParseError reports a feeds file that does not parse. The store never
-// overwrites it.
-type ParseError struct {
-	Path string // the file
-	Line int    // 1-based line number
-	Err  error  // what is wrong
-}
-
-// Error returns "feeds: PATH:LINE: problem".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("feeds: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a feeds file that does not parse (Store is
+// "feeds"). The store never overwrites it.
+type ParseError = atomicfile.ParseError
 
 // SaveError reports a change that was not made because the file could not
 // be locked, read or written, or does not parse (then Err is a
 // *ParseError and the file was left alone). The store is unchanged.
-type SaveError struct {
-	Path string // the file
-	Err  error  // why
-}
-
-// Error explains what was not saved and why.
-func (e *SaveError) Error() string {
-	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
-		return fmt.Sprintf("feeds: not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
-			e.Path, pe.Line, pe.Err)
-	}
-	return fmt.Sprintf("feeds: not saved to %s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *SaveError) Unwrap() error { return e.Err }
+type SaveError = atomicfile.SaveError
 
 // NotFoundError reports a URL that is not subscribed to.
 type NotFoundError struct {
@@ -206,7 +179,9 @@ func parse(path string, data []byte) (state, error) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		fail := func(err error) (state, error) { return state{}, &ParseError{Path: path, Line: n, Err: err} }
+		fail := func(err error) (state, error) {
+			return state{}, &ParseError{Store: "feeds", Path: path, Line: n, Err: err}
+		}
 		fields := strings.Split(line, "\t")
 		switch fields[0] {
 		case "feed":
@@ -278,11 +253,11 @@ func parse(path string, data []byte) (state, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return state{}, &ParseError{Path: path, Line: n + 1, Err: err}
+		return state{}, &ParseError{Store: "feeds", Path: path, Line: n + 1, Err: err}
 	}
 	for i, e := range st.entries {
 		if st.sub(e.Feed) < 0 {
-			return state{}, &ParseError{Path: path, Line: entryLine[i], Err: fmt.Errorf("entry of %s, which has no feed line", e.Feed)}
+			return state{}, &ParseError{Store: "feeds", Path: path, Line: entryLine[i], Err: fmt.Errorf("entry of %s, which has no feed line", e.Feed)}
 		}
 	}
 	return st, nil
@@ -637,7 +612,7 @@ func (s *Store) tidy(st state) state {
 
 // saveFailed records and returns a *SaveError for err.
 func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Path: s.path, Err: err}
+	se := &SaveError{Store: "feeds", Path: s.path, Err: err}
 	s.err = se
 	return se
 }

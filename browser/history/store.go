@@ -69,41 +69,14 @@ type Store struct {
 	err    error   // latest load or save error, nil after a save
 }
 
-// ParseError reports a history file that does not parse. The store never
-// overwrites it.
-type ParseError struct {
-	Path string // the file
-	Line int    // 1-based line number
-	Err  error  // what is wrong
-}
-
-// Error returns "history: PATH:LINE: problem".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("history: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a history file that does not parse (Store is
+// "history"). The store never overwrites it.
+type ParseError = atomicfile.ParseError
 
 // SaveError reports a change that was not made because the file could not
 // be locked, read or written, or does not parse (then Err is a
 // *ParseError and the file was left alone). The store is unchanged.
-type SaveError struct {
-	Path string // the file
-	Err  error  // why
-}
-
-// Error explains what was not saved and why.
-func (e *SaveError) Error() string {
-	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
-		return fmt.Sprintf("history: not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
-			e.Path, pe.Line, pe.Err)
-	}
-	return fmt.Sprintf("history: not saved to %s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *SaveError) Unwrap() error { return e.Err }
+type SaveError = atomicfile.SaveError
 
 // Open returns a store backed by the file at path. A missing file is an
 // empty history; neither the file nor its directory is created until the
@@ -154,7 +127,7 @@ func parse(path string, data []byte) ([]Visit, error) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		fail := func(err error) error { return &ParseError{Path: path, Line: n, Err: err} }
+		fail := func(err error) error { return &ParseError{Store: "history", Path: path, Line: n, Err: err} }
 		fields := strings.SplitN(line, "\t", 3)
 		if len(fields) < 2 {
 			return nil, fail(errors.New("want TIME<TAB>URL<TAB>TITLE"))
@@ -176,7 +149,7 @@ func parse(path string, data []byte) ([]Visit, error) {
 		vs = append(vs, v)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{Path: path, Line: n + 1, Err: err}
+		return nil, &ParseError{Store: "history", Path: path, Line: n + 1, Err: err}
 	}
 	return dedupe(vs), nil
 }
@@ -334,7 +307,7 @@ func (s *Store) capped(vs []Visit) []Visit {
 
 // saveFailed records and returns a *SaveError for err.
 func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Path: s.path, Err: err}
+	se := &SaveError{Store: "history", Path: s.path, Err: err}
 	s.err = se
 	return se
 }
