@@ -1112,3 +1112,14 @@ func TestHelpScrolls(t *testing.T) {
 	d.press("x")
 	d.waitFor("A terminal browser for Gemini space")
 }
+
+// TestNoticeAtStart: a problem found before the browser started (a bad
+// config value) is said in the status line until the first key.
+func TestNoticeAtStart(t *testing.T) {
+	d := newDriverOpts(t, 100, 20, Options{Notice: "config.toml:4: theme.quote must be a colour"}, "about:home")
+	d.waitFor("config.toml:4: theme.quote must be a colour")
+	d.press("j")
+	if strings.Contains(d.screen(), "config.toml") {
+		t.Errorf("the notice outlived a key:\n%s", d.screen())
+	}
+}

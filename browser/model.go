@@ -76,6 +76,9 @@ type Options struct {
 	// RestoreSession opens the tabs saved in Session when New is given no
 	// URL.
 	RestoreSession bool
+	// Notice is said in the status line at start, as an error: a problem
+	// with the config or a store file that the user should know of.
+	Notice string
 	// Keys replaces the keys of actions named as KeyMap.Override takes
 	// them; an unknown action is ignored.
 	Keys map[string][]string
@@ -162,6 +165,9 @@ func New(opts Options, urls ...string) *Model {
 	}
 	m.setStyles(true)
 	m.seedHistory()
+	if opts.Notice != "" {
+		m.flash(opts.Notice, true)
+	}
 	if len(urls) == 0 && opts.RestoreSession && opts.Session != "" && m.restoreSession() {
 		return m
 	}

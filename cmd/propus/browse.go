@@ -27,9 +27,17 @@ func runBrowse(e *env, args []string) int { return browse(e, args, "") }
 // browse opens the browser with the flags and URLs in args; home, if not
 // "", is the home page instead of the config's (the demo's capsule).
 func browse(e *env, args []string, home string) int {
+	// Problems with the files are said on stderr, which the browser's
+	// screen hides until it quits, and the first in the status line.
+	var problems []string
+	warn := func(format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		fmt.Fprintln(e.stderr, "propus: "+msg)
+		problems = append(problems, msg)
+	}
 	cfg, cfgErrs := config.Load(e.paths.config)
 	for _, err := range cfgErrs {
-		fmt.Fprintf(e.stderr, "propus: %v; using the default\n", err)
+		warn("%v; using the default", err)
 	}
 	if home != "" {
 		cfg.Home = home
@@ -37,7 +45,7 @@ func browse(e *env, args []string, home string) int {
 	fs := flag.NewFlagSet("propus", flag.ContinueOnError)
 	width := fs.Int("reading-width", 100, "widest a line of text wraps at, in `columns`")
 	noClipboard := fs.Bool("no-clipboard", false, "never write the clipboard (y then only shows the URL)")
-	redirects := fs.String("redirects", "auto", "redirect policy: `auto` (follow up to 5 hops on the same host, ask before another host), ask (ask before every hop) or never (show the redirect)")
+	redirects := fs.String("redirects", "auto", "redirect policy: `auto` (follow up to [redirects] max hops, 5 by default, on the same host, ask before another host), ask (ask before every hop) or never (show the redirect)")
 	noRestore := fs.Bool("no-restore", false, "do not reopen the tabs of the last run (the config's restore_session)")
 	fs.Usage = usageFunc(fs, "[flags] [URL...]", browseHelp)
 	urls, done, code := parseFlags(fs, args, e.stdout, e.stderr)
@@ -69,25 +77,25 @@ func browse(e *env, args []string, home string) int {
 	hosts, err := tofu.Open(e.paths.knownHosts)
 	if err != nil {
 		// The pins that parsed still protect; the file is left as it is.
-		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; new pins are kept for this run only until the file is fixed\n", err)
+		warn("%v; new pins are kept for this run only until the file is fixed", err)
 	}
 	scopes, err := identity.LoadScopes(e.paths.scopes)
 	if err != nil {
 		// Left as it is: the browser keeps scope choices in memory.
-		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing; where you choose to use identities is kept for this run only until the file is fixed\n", err)
+		warn("%v; where you choose to use identities is kept for this run only until the file is fixed", err)
 	}
 	marks, err := bookmarks.Open(e.paths.bookmarks)
 	if err != nil {
 		// The store refuses writes, so the broken file is never overwritten.
-		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without saving bookmarks until the file is fixed\n", err)
+		warn("%v; bookmarks are not saved until the file is fixed", err)
 	}
 	visits, err := history.Open(e.paths.history)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without recording visits until the file is fixed\n", err)
+		warn("%v; visits are not recorded until the file is fixed", err)
 	}
 	subs, err := feeds.Open(e.paths.feeds)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "propus: %v\npropus: continuing without saving feeds until the file is fixed\n", err)
+		warn("%v; feeds are not saved until the file is fixed", err)
 	}
 	opts := optionsFromConfig(cfg, e.paths)
 	opts.Hosts = hosts
@@ -98,6 +106,12 @@ func browse(e *env, args []string, home string) int {
 	opts.Feeds = subs
 	opts.Identities = identity.Store{Dir: e.paths.identities}
 	opts.Scopes = scopes
+	if len(problems) > 0 {
+		opts.Notice = problems[0]
+		if n := len(problems) - 1; n > 0 {
+			opts.Notice += fmt.Sprintf(" (and %d more, shown when propus quits)", n)
+		}
+	}
 	m := browser.New(opts, urls...)
 	if _, err := tea.NewProgram(m).Run(); err != nil {
 		fmt.Fprintf(e.stderr, "propus: %v\n", err)
