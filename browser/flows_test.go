@@ -1123,3 +1123,26 @@ func TestNoticeAtStart(t *testing.T) {
 		t.Errorf("the notice outlived a key:\n%s", d.screen())
 	}
 }
+
+// TestNumberThenOtherKey: on a page of 10+ links a digit waits for more;
+// another key then drops the number and does nothing else.
+func TestNumberThenOtherKey(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Many links\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "=> /p%d Page %d\n", i, i)
+	}
+	b.WriteString(strings.Repeat("a line to make the page scroll\n", 40))
+	s := serve(t, map[string]string{"/": b.String(), "/p1": "# Page one\n"})
+	d := newDriver(t, 80, 24, true, s.URL+"/")
+	d.waitLoaded()
+	d.press("1") // 10, 11 and 12 may follow
+	d.waitFor("Follow link 1_")
+	d.press("j")
+	d.waitFor("Link 1 not followed")
+	if d.m.tab().page.view.Top.Line != 0 {
+		t.Error("the key that dropped the number scrolled too")
+	}
+	d.press("1", "enter")
+	d.waitFor("Page one")
+}

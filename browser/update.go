@@ -390,7 +390,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // numberKey handles digits typed to follow link N: it follows as soon as
-// no further digit could name a link, or on Enter.
+// no further digit could name a link, or on Enter; any other key drops the
+// number.
 func (m *Model) numberKey(s string) (tea.Cmd, bool) {
 	p := m.tab().page
 	if p == nil {
@@ -407,9 +408,15 @@ func (m *Model) numberKey(s string) (tea.Cmd, bool) {
 	case s == "esc":
 		m.number = ""
 		return nil, true
-	default:
+	case s == "ctrl+c":
 		m.number = ""
 		return nil, false
+	default:
+		// A key in the middle of a number drops it, and does nothing else:
+		// "2" then "B" must not bookmark the page by surprise.
+		m.flash("Link "+m.number+" not followed: a number ends with Enter (Esc drops it)", false)
+		m.number = ""
+		return nil, true
 	}
 	n, _ := strconv.Atoi(m.number)
 	if s != "enter" && n*10 <= links && n > 0 {
