@@ -36,8 +36,9 @@ gemlog), offline. The server's certificate is kept in the data directory, so
 a second run is trusted as the first was. The port is fixed (--port) because
 known hosts are pinned per host and port; when it is taken a free one is used
 and said so. The browser opens as propus with no URL does: the tabs of the
-last run come back (the config's restore_session), else the demo's home page;
---no-restore always opens the home page. With --serve-only it only serves,
+last demo come back (the config's restore_session; the demo keeps its own
+session, apart from propus's), else the demo's home page; --no-restore
+always opens the home page. With --serve-only it only serves,
 until SIGINT or SIGTERM.`
 
 // demoDefaultPort is the demo's port, one above Gemini's.
@@ -86,7 +87,10 @@ func runDemo(e *env, args []string) int {
 	ctx, cancel := context.WithCancel(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- serveUntil(ctx, d.srv, d.ln) }()
-	// No URL: the last session comes back, else the demo's home page.
+	// No URL: the last demo's session comes back, else the demo's home
+	// page. The demo keeps its own session: a plain propus afterwards does
+	// not reopen tabs on a server that is gone, nor the demo yours.
+	e.paths.session = filepath.Join(e.paths.dataDir, "demo-session")
 	var browseArgs []string
 	if *noRestore {
 		browseArgs = []string{"--no-restore"}

@@ -146,6 +146,14 @@ func TestEndToEndDemo(t *testing.T) {
 	}
 	t.Logf("third run (--no-restore) took %v", time.Since(runStart).Round(time.Millisecond))
 
+	// The demo keeps its own session, apart from propus's.
+	if _, err := os.Stat(filepath.Join(dataHome, "propus", "demo-session")); err != nil {
+		t.Errorf("no demo-session after the demo: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dataHome, "propus", "session")); !os.IsNotExist(err) {
+		t.Errorf("the demo wrote propus's own session (%v)", err)
+	}
+
 	// The certificate kept in the data directory was pinned once, by the
 	// first run, and trusted by the others.
 	kh, err := os.ReadFile(filepath.Join(dataHome, "propus", "known_hosts"))
