@@ -152,3 +152,25 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 		t.Errorf("after clearing: %v, the file holds %q, completion %q", err, visitURLs(again.List()), d.m.history)
 	}
 }
+
+// TestReloadAboutPage: r on about:history reads the store again, so what
+// another propus recorded meanwhile shows.
+func TestReloadAboutPage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history")
+	hs, err := history.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriverOpts(t, 100, 20, Options{History: hs}, "about:history")
+	d.waitFor("No visit yet")
+	other, err := history.Open(path) // another process, as far as hs knows
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Add(history.Visit{URL: "gemini://elsewhere.example/", Title: "Seen by another propus"}); err != nil {
+		t.Fatal(err)
+	}
+	d.press("r")
+	d.waitFor("Seen by another propus")
+	d.waitFor("Reloaded")
+}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/render"
 	"propus/browser/sanitize"
 	"propus/client"
 	"propus/tofu"
@@ -62,6 +65,51 @@ Press o to open a URL, ? for every key, q to quit.
 => about:known-hosts Known hosts: the certificates propus has pinned
 => about:identities Your identities: the client certificates you present, and where
 `
+
+// aboutReloadedMsg reports the stores read again from disk for the about:
+// page of key.
+type aboutReloadedMsg struct {
+	key loadKey
+	err error
+}
+
+// reloadAbout reads the stores an about: page shows again from disk (what
+// another propus wrote since shows too), then shows the page again.
+func (m *Model) reloadAbout(t *tab) tea.Cmd {
+	key := loadKey{tab: t.id, seq: t.seq}
+	bs, hs, fs := m.opts.Bookmarks, m.opts.History, m.opts.Feeds
+	return func() tea.Msg {
+		var errs []error
+		if bs != nil {
+			errs = append(errs, bs.Reload())
+		}
+		if hs != nil {
+			errs = append(errs, hs.Reload())
+		}
+		if fs != nil {
+			errs = append(errs, fs.Reload())
+		}
+		return aboutReloadedMsg{key: key, err: errors.Join(errs...)}
+	}
+}
+
+// aboutReloaded shows the about: page of msg again, at the same place.
+func (m *Model) aboutReloaded(msg aboutReloadedMsg) tea.Cmd {
+	t := m.findTab(msg.key.tab)
+	if t == nil || t.seq != msg.key.seq || t.page == nil || t.page.url != nil {
+		return nil
+	}
+	if msg.err != nil {
+		m.flash(msg.err.Error(), true)
+	} else {
+		m.flash("Reloaded", false)
+	}
+	top := t.page.view.Top
+	p := aboutPage(t.page.address, m)
+	m.show(t, p)
+	p.view.Top = render.Pos{Line: min(top.Line, max(p.doc.Len()-1, 0))}
+	return m.aboutCmd(t)
+}
 
 // statusPage is the page for a response that is not 2x: it names the
 // status and shows the server's META (the page's text is sanitised by the

@@ -97,6 +97,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case historySavedMsg:
 		m.flash("Visit not recorded in the history: "+msg.err.Error(), true)
 		return m, nil
+	case aboutReloadedMsg:
+		return m, m.aboutReloaded(msg)
 	case historyClearedMsg:
 		return m, m.historyCleared(msg)
 	case openDoneMsg:
@@ -358,6 +360,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.load(t, p.url)
 		case p.address == feedsAddress:
 			return m.refreshFeeds()
+		case strings.HasPrefix(p.address, "about:"):
+			return m.reloadAbout(t)
 		}
 	case key.Matches(msg, m.keys.Up1), key.Matches(msg, m.keys.Root):
 		if p.url != nil {
