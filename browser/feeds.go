@@ -10,11 +10,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"propus/browser/content"
 	"propus/browser/feeds"
 	"propus/browser/render"
 	"propus/browser/sanitize"
-	"propus/client"
 )
 
 // feedsAddress is the page of new entries across the subscriptions;
@@ -239,44 +237,15 @@ func (m *Model) feedRefreshed(msg feedRefreshedMsg) tea.Cmd {
 	return nil
 }
 
-// feedFetcher returns the function that fetches and parses a feed: with
-// the known-hosts check and the browser's timeouts and cap, no identity,
-// and redirects followed only within the feed's host.
+// feedFetcher returns the function that fetches and parses a feed
+// (feeds.Fetch): with the known-hosts check and the browser's timeouts
+// and cap, no identity, and redirects followed only within the feed's
+// host.
 func (m *Model) feedFetcher() func(ctx context.Context, u *url.URL) (feeds.Feed, error) {
 	base, hosts, cache := m.opts.Client, m.opts.Hosts, m.sessions
 	maxHops := m.opts.MaxRedirects
 	return func(ctx context.Context, u *url.URL) (feeds.Feed, error) {
-		c := requestClient(base, hosts, cache, &trustCheck{})
-		via := []*url.URL{u}
-		for {
-			resp, err := c.Do(ctx, &client.Request{URL: u})
-			if err != nil {
-				return feeds.Feed{}, err
-			}
-			switch resp.Status.Class() {
-			case client.StatusSuccess:
-				defer resp.Body.Close()
-				_, mime, charset, _ := content.Classify(resp.Meta)
-				body, err := content.Decoder(resp.Body, charset)
-				if err != nil {
-					return feeds.Feed{}, err
-				}
-				return feeds.Parse(u, mime, body)
-			case client.StatusRedirect:
-				resp.Body.Close()
-				to, err := client.RedirectTarget(via, resp.Meta, maxHops)
-				if err != nil {
-					return feeds.Feed{}, err
-				}
-				if client.CrossesOrigin(u, to) {
-					return feeds.Feed{}, fmt.Errorf("%s redirects to another host, %s: open it to follow", u, to)
-				}
-				via, u = append(via, to), to
-			default:
-				resp.Body.Close()
-				return feeds.Feed{}, fmt.Errorf("%d %s %s", int(resp.RawStatus), resp.RawStatus, sanitize.Line(resp.Meta))
-			}
-		}
+		return feeds.Fetch(ctx, requestClient(base, hosts, cache, &trustCheck{}), u, maxHops)
 	}
 }
 

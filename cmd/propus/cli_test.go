@@ -30,7 +30,7 @@ func dataDir(t *testing.T) string {
 }
 
 func TestGroupsUsage(t *testing.T) {
-	for _, g := range []string{"id", "hosts", "bookmarks"} {
+	for _, g := range []string{"id", "hosts", "bookmarks", "feeds"} {
 		want(t, args(g), exitUsage, "", "a command is required")
 		want(t, args(g+" frobnicate"), exitUsage, "", `unknown command "frobnicate"`)
 		want(t, args(g+" --help"), exitOK, "Commands:", "")
@@ -39,7 +39,8 @@ func TestGroupsUsage(t *testing.T) {
 	want(t, args("id frobnicate"), exitUsage, "", "rename")
 	want(t, args("--help"), exitOK, "bookmarks", "")
 	for _, sub := range []string{"id new", "id list", "id show", "id rm", "id rename", "id import", "id export", "id scope",
-		"hosts list", "hosts forget", "bookmarks import", "bookmarks export", "bookmarks list"} {
+		"hosts list", "hosts forget", "bookmarks import", "bookmarks export", "bookmarks list",
+		"feeds list", "feeds add", "feeds rm", "feeds refresh", "feeds new"} {
 		want(t, args(sub+" --help"), exitOK, "Usage: propus "+sub, "")
 		want(t, args(sub+" --version"), exitOK, "propus ", "")
 		want(t, args(sub+" --bogus"), exitUsage, "", "see propus "+sub+" --help")

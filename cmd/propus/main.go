@@ -38,6 +38,7 @@ var commands = []command{
 	{"id", "manage identities (client certificates)", runID},
 	{"hosts", "list or forget known hosts", runHosts},
 	{"bookmarks", "import, export or list bookmarks", runBookmarks},
+	{"feeds", "subscribe to feeds, refresh them, print what is new", runFeeds},
 	{"config", "print the effective config and where it is read from", runConfig},
 }
 
@@ -48,6 +49,7 @@ Usage:
                             --reading-width N   widest text wraps (default 100)
                             --no-clipboard      never write the clipboard
                             --redirects auto|ask|never   when to follow redirects
+                            --no-restore        do not reopen the last run's tabs
   propus COMMAND [flags]    run a command
 
 Commands:
