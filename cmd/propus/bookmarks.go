@@ -35,12 +35,9 @@ func openBookmarks(e *env, fs *flag.FlagSet) (*bookmarks.Store, bool) {
 
 func runBookmarksImport(e *env, args []string) int {
 	fs := subFlags("bookmarks", "import", "FILE", "Adds the bookmarks of an XBEL file, such as Amfora's bookmarks.xml, that are\nnot bookmarked yet. Existing bookmarks are left as they are.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "FILE")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "FILE") {
-		return exitUsage
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -70,12 +67,9 @@ func runBookmarksImport(e *env, args []string) int {
 func runBookmarksExport(e *env, args []string) int {
 	fs := subFlags("bookmarks", "export", "[--format xbel|gemtext]", "Prints the bookmarks to stdout: as XBEL (which Amfora and propus import) or\nas a gemtext page.")
 	format := fs.String("format", "xbel", "output `format`: xbel or gemtext")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	write := map[string]func(io.Writer, []bookmarks.Bookmark) error{
 		"xbel":    bookmarks.WriteXBEL,
@@ -96,12 +90,9 @@ func runBookmarksExport(e *env, args []string) int {
 
 func runBookmarksList(e *env, args []string) int {
 	fs := subFlags("bookmarks", "list", "", "Lists the bookmarks: folder, title, URL and tags.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	store, ok := openBookmarks(e, fs)
 	if !ok {

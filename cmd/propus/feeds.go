@@ -65,12 +65,9 @@ func feedFetcher(e *env, fs *flag.FlagSet) (func(context.Context, string) (feeds
 
 func runFeedsList(e *env, args []string) int {
 	fs := subFlags("feeds", "list", "", "Lists the subscriptions: title, URL, entries kept, and when each was last\nrefreshed or why it failed.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	store, ok := openFeeds(e, fs)
 	if !ok {
@@ -103,12 +100,9 @@ func runFeedsList(e *env, args []string) int {
 
 func runFeedsAdd(e *env, args []string) int {
 	fs := subFlags("feeds", "add", "URL", "Fetches URL and subscribes to it if it is a feed: a gemlog (links whose label\nstarts with a date) or an Atom or RSS feed. Subscribing again updates the title.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "URL")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "URL") {
-		return exitUsage
 	}
 	u, err := client.ParseURL(pos[0])
 	if err != nil {
@@ -144,12 +138,9 @@ func runFeedsAdd(e *env, args []string) int {
 
 func runFeedsRm(e *env, args []string) int {
 	fs := subFlags("feeds", "rm", "URL", "Unsubscribes from URL; its entries are forgotten.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "URL")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "URL") {
-		return exitUsage
 	}
 	store, ok := openFeeds(e, fs)
 	if !ok {
@@ -170,12 +161,9 @@ func runFeedsRm(e *env, args []string) int {
 
 func runFeedsRefresh(e *env, args []string) int {
 	fs := subFlags("feeds", "refresh", "", "Fetches every subscribed feed, four at a time, and records the new entries.\nExits 1 if any feed failed (each failure is said, and kept for about:feeds).")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	store, ok := openFeeds(e, fs)
 	if !ok {
@@ -228,12 +216,9 @@ func runFeedsNew(e *env, args []string) int {
 	fs := subFlags("feeds", "new", "[--all] [--mark-read]", "Prints the entries not read yet (neither marked read nor in your history),\nnewest first: date, feed, title and URL.")
 	all := fs.Bool("all", false, "print every entry kept, read or not")
 	markRead := fs.Bool("mark-read", false, "then mark every entry read")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	store, ok := openFeeds(e, fs)
 	if !ok {

@@ -19,12 +19,9 @@ func runHosts(e *env, args []string) int {
 
 func runHostsList(e *env, args []string) int {
 	fs := subFlags("hosts", "list", "", "Lists known hosts: address, key fingerprint, certificate expiry, and when\nthe key was first and last seen.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	store, err := tofu.Open(e.paths.knownHosts)
 	if err != nil {
@@ -47,12 +44,9 @@ func runHostsList(e *env, args []string) int {
 
 func runHostsForget(e *env, args []string) int {
 	fs := subFlags("hosts", "forget", "HOST[:PORT]", "Forgets the pinned key of HOST (port 1965 unless given), so that the next\nvisit trusts its certificate anew.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "HOST[:PORT]")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "HOST[:PORT]") {
-		return exitUsage
 	}
 	addr, err := tofu.NormalizeAddress(pos[0])
 	if err != nil {

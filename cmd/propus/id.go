@@ -65,23 +65,30 @@ func subFlags(group, sub, synopsis, description string) *flag.FlagSet {
 	return fs
 }
 
-// wantArgs checks the number of positional arguments, printing a usage
-// error naming the missing ones or the extra ones.
-func wantArgs(e *env, fs *flag.FlagSet, pos []string, names ...string) bool {
-	return wantArgsRange(e, fs, pos, len(names), names...)
+// parseSub parses a subcommand's flags and checks its positional
+// arguments: a missing or an extra one is a usage error naming it. When
+// ok is false the command is done and returns code (0 after --help or
+// --version, exitUsage else).
+func parseSub(e *env, fs *flag.FlagSet, args []string, names ...string) (pos []string, code int, ok bool) {
+	return parseSubRange(e, fs, args, len(names), names...)
 }
 
-// wantArgsRange is wantArgs where only the first min of names are required.
-func wantArgsRange(e *env, fs *flag.FlagSet, pos []string, min int, names ...string) bool {
-	if len(pos) < min {
+// parseSubRange is parseSub where only the first min of names are
+// required.
+func parseSubRange(e *env, fs *flag.FlagSet, args []string, min int, names ...string) (pos []string, code int, ok bool) {
+	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
+	if done {
+		return nil, code, false
+	}
+	switch {
+	case len(pos) < min:
 		fmt.Fprintf(e.stderr, "%s: %s is required (see %s --help)\n", commandName(fs), strings.Join(names[len(pos):min], " and "), commandName(fs))
-		return false
-	}
-	if len(pos) > len(names) {
+		return nil, exitUsage, false
+	case len(pos) > len(names):
 		fmt.Fprintf(e.stderr, "%s: unexpected argument %q (see %s --help)\n", commandName(fs), sanitize.Line(pos[len(names)]), commandName(fs))
-		return false
+		return nil, exitUsage, false
 	}
-	return true
+	return pos, 0, true
 }
 
 // failf prints an error of a command and returns exitFailure.
@@ -138,12 +145,9 @@ func runIDNew(e *env, args []string) int {
 	key := fs.String("key", "ecdsa", "key `type`: ecdsa (P-256) or ed25519")
 	var scopeArgs stringsFlag
 	fs.Var(&scopeArgs, "scope", "use the identity for `URL` and below (repeatable)")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "NAME")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "NAME") {
-		return exitUsage
 	}
 	name := pos[0]
 	if err := identity.CheckName(name); err != nil {
@@ -224,12 +228,9 @@ func scopeStrings(scs []identity.Scope) string {
 
 func runIDList(e *env, args []string) int {
 	fs := subFlags("id", "list", "", "Lists identities: name, short fingerprint, expiry and scopes.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	_, code, ok := parseSub(e, fs, args)
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos) {
-		return exitUsage
 	}
 	scopes, ok := loadScopes(e, fs)
 	if !ok {
@@ -283,12 +284,9 @@ func keyType(id *identity.Identity) string {
 
 func runIDShow(e *env, args []string) int {
 	fs := subFlags("id", "show", "NAME", "Shows an identity: fingerprint, subject, validity, key type, scopes and files.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "NAME")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "NAME") {
-		return exitUsage
 	}
 	scopes, ok := loadScopes(e, fs)
 	if !ok {
@@ -324,12 +322,9 @@ func runIDShow(e *env, args []string) int {
 
 func runIDRemove(e *env, args []string) int {
 	fs := subFlags("id", "rm", "NAME", "Deletes an identity (its certificate and key) and its scopes.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "NAME")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "NAME") {
-		return exitUsage
 	}
 	name := pos[0]
 	scopes, ok := loadScopes(e, fs)
@@ -354,12 +349,9 @@ func runIDRemove(e *env, args []string) int {
 
 func runIDRename(e *env, args []string) int {
 	fs := subFlags("id", "rename", "OLD NEW", "Renames an identity and its scopes. The certificate and its fingerprint stay\nthe same, so servers still recognise it.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "OLD", "NEW")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "OLD", "NEW") {
-		return exitUsage
 	}
 	oldName, newName := pos[0], pos[1]
 	if err := identity.CheckName(newName); err != nil {
@@ -393,12 +385,9 @@ func runIDRename(e *env, args []string) int {
 func runIDImport(e *env, args []string) int {
 	fs := subFlags("id", "import", "NAME CERT.pem [KEY.pem]",
 		"Imports an identity from a PEM certificate and an unencrypted PEM private key\n(PKCS #8, SEC 1 or PKCS #1), as Lagrange, Telescope and openssl write them:\none file holding both, or two files.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSubRange(e, fs, args, 2, "NAME", "CERT.pem", "KEY.pem")
+	if !ok {
 		return code
-	}
-	if !wantArgsRange(e, fs, pos, 2, "NAME", "CERT.pem", "KEY.pem") {
-		return exitUsage
 	}
 	name, certPath := pos[0], pos[1]
 	keyPath := certPath
@@ -426,12 +415,9 @@ func runIDExport(e *env, args []string) int {
 	fs := subFlags("id", "export", "NAME [--out DIR]",
 		"Writes an identity as PEM: with --out, to DIR/NAME.crt and DIR/NAME.key (mode\n0600), refusing to replace existing files; without, the certificate and then\nthe private key to stdout, the single-file form `propus id import` reads.")
 	out := fs.String("out", "", "write NAME.crt and NAME.key into `DIR`")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "NAME")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "NAME") {
-		return exitUsage
 	}
 	id, ok := getIdentity(e, fs, pos[0])
 	if !ok {
@@ -466,12 +452,9 @@ func runIDExport(e *env, args []string) int {
 func runIDScope(e *env, args []string) int {
 	fs := subFlags("id", "scope", "NAME add|rm URL",
 		"Adds or removes a scope of an identity: a URL where propus presents it, with\neverything below it. A scope belongs to one identity; adding it moves it.")
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "NAME", "add|rm", "URL")
+	if !ok {
 		return code
-	}
-	if !wantArgs(e, fs, pos, "NAME", "add|rm", "URL") {
-		return exitUsage
 	}
 	name, op := pos[0], pos[1]
 	if op != "add" && op != "rm" {
