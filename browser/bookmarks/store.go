@@ -12,8 +12,6 @@ package bookmarks
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -114,14 +112,7 @@ func Open(path string) (*Store, error) {
 // readFile reads and parses the file at path. A missing file holds no
 // bookmarks.
 func readFile(path string) ([]Bookmark, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("bookmarks: %w", err)
-	}
-	return parse(path, data)
+	return atomicfile.Read("bookmarks", path, parse)
 }
 
 // parse parses the file's content, dropping repeated URLs.

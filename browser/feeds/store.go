@@ -39,8 +39,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -154,14 +152,7 @@ func Open(path string) (*Store, error) {
 // readFile reads and parses the file at path. A missing file holds
 // nothing.
 func readFile(path string) (state, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return state{}, nil
-	}
-	if err != nil {
-		return state{}, fmt.Errorf("feeds: %w", err)
-	}
-	return parse(path, data)
+	return atomicfile.Read("feeds", path, parse)
 }
 
 // parse reads the lines of a feeds file.

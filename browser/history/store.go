@@ -22,8 +22,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -104,14 +102,7 @@ func Open(path string) (*Store, error) {
 // readFile reads and parses the file at path. A missing file holds no
 // visits.
 func readFile(path string) ([]Visit, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return parse(path, data)
+	return atomicfile.Read("history", path, parse)
 }
 
 // parse reads the lines of a history file, dropping earlier visits of a

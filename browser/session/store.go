@@ -24,8 +24,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"propus/tofu/atomicfile"
@@ -79,14 +77,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Load reads the session at path. A missing or empty file is an empty
 // session; one that does not parse is a *ParseError.
 func Load(path string) (Session, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Session{}, nil
-	}
-	if err != nil {
-		return Session{}, fmt.Errorf("session: %w", err)
-	}
-	return parse(path, data)
+	return atomicfile.Read("session", path, parse)
 }
 
 // parse decodes and checks a session file.

@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -31,4 +32,20 @@ func Update(path string, dirPerm, perm os.FileMode, change func(old []byte) (dat
 		return err
 	}
 	return WriteFile(path, data, perm)
+}
+
+// Read reads a store's file at path and parses it with parse. A missing
+// file is the zero T (an empty store), not an error; an error reading it
+// is prefixed with store ("history: open …").
+func Read[T any](store, path string, parse func(path string, data []byte) (T, error)) (T, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		var zero T
+		return zero, nil
+	}
+	if err != nil {
+		var zero T
+		return zero, fmt.Errorf("%s: %w", store, err)
+	}
+	return parse(path, data)
 }

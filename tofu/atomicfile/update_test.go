@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -66,5 +67,21 @@ func TestUpdateSerialises(t *testing.T) {
 	wg.Wait()
 	if got, _ := os.ReadFile(path); string(got) != "20" {
 		t.Fatalf("count %q, want 20", got)
+	}
+}
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	parse := func(path string, data []byte) (string, error) { return path + ":" + string(data), nil }
+	if got, err := Read("things", filepath.Join(dir, "missing"), parse); got != "" || err != nil {
+		t.Errorf("a missing file reads as %q, %v; want the zero value", got, err)
+	}
+	path := filepath.Join(dir, "file")
+	os.WriteFile(path, []byte("body"), 0o600)
+	if got, err := Read("things", path, parse); got != path+":body" || err != nil {
+		t.Errorf("Read = %q, %v", got, err)
+	}
+	if _, err := Read("things", dir, parse); err == nil || !strings.HasPrefix(err.Error(), "things: ") {
+		t.Errorf("reading a directory: %v, want an error prefixed \"things: \"", err)
 	}
 }
