@@ -223,8 +223,8 @@ func tagCounts(bs []bookmarks.Bookmark) []tagCount {
 // isBookmarksAddress reports whether name is about:bookmarks, with or
 // without a query.
 func isBookmarksAddress(name string) bool {
-	return strings.EqualFold(name, bookmarksAddress) || len(name) > len(bookmarksAddress) &&
-		strings.EqualFold(name[:len(bookmarksAddress)+1], bookmarksAddress+"?")
+	_, query := cutPrefixFold(name, bookmarksAddress+"?")
+	return query || strings.EqualFold(name, bookmarksAddress)
 }
 
 // bookmarkQuery returns the value of key in the query of an

@@ -360,11 +360,3 @@ func plural(n int, one, many string) string {
 	}
 	return itoa(n) + " " + many
 }
-
-// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
-		return s, false
-	}
-	return s[len(prefix):], true
-}

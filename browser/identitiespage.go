@@ -133,10 +133,11 @@ type identityRequest struct {
 // identityRequestOf parses an about:identities link that removes
 // something. The query keeps its case: names and paths are case-sensitive.
 func identityRequestOf(raw string) (identityRequest, bool) {
-	if len(raw) <= len(identitiesAddress)+1 || !strings.EqualFold(raw[:len(identitiesAddress)+1], identitiesAddress+"?") {
+	query, ok := cutPrefixFold(raw, identitiesAddress+"?")
+	if !ok || query == "" {
 		return identityRequest{}, false
 	}
-	q, err := url.ParseQuery(raw[len(identitiesAddress)+1:])
+	q, err := url.ParseQuery(query)
 	if err != nil {
 		return identityRequest{}, false
 	}

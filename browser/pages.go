@@ -19,6 +19,15 @@ func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// cutPrefixFold is strings.CutPrefix ignoring case: for the about: pages'
+// queries, which keep their own case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
 // aboutPage returns the built-in page name ("about:home", …).
 func aboutPage(name string, m *Model) *page {
 	switch name {
