@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -77,7 +78,7 @@ func portOrDefault(u *url.URL) string {
 		return p
 	}
 	if isGemini(u) {
-		return DefaultPort
+		return strconv.Itoa(DefaultPort)
 	}
 	return ""
 }

@@ -15,9 +15,6 @@ import (
 // not counting the CRLF.
 const MaxURLLength = 1024
 
-// DefaultPort is the Gemini port used when a URL names none.
-const DefaultPort = "1965"
-
 // URLError reports a URL that cannot be requested, and why.
 type URLError struct {
 	URL    string // the URL as given (cut short when very long)
@@ -139,7 +136,7 @@ func Normalize(u *url.URL) (*url.URL, error) {
 func Address(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = DefaultPort
+		port = strconv.Itoa(DefaultPort)
 	}
 	return net.JoinHostPort(u.Hostname(), port)
 }
@@ -225,7 +222,7 @@ func hasScheme(s string) bool {
 }
 
 func joinHost(host, port string) string {
-	if port == "" || port == DefaultPort {
+	if port == "" || port == strconv.Itoa(DefaultPort) {
 		if strings.Contains(host, ":") {
 			return "[" + host + "]"
 		}

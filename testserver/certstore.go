@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"propus/client"
 	"propus/client/identity"
 	"propus/tofu/atomicfile"
 )
@@ -33,11 +34,11 @@ const GeneratedCertificateValidity = 100 * 365 * 24 * time.Hour
 // is true. Files that exist but cannot be used (not PEM, a key that does
 // not match) are an error naming the file, and are left as they are.
 //
-// hostname is normalised with NormalizeHost (so the file names are in
+// hostname is normalised with client.NormalizeHost (so the file names are in
 // punycode) and must make a safe file name. A lock on the files makes
 // two servers starting at once share one new certificate.
 func LoadOrCreateCertificate(dir, hostname string) (cert tls.Certificate, created bool, err error) {
-	host, err := NormalizeHost(hostname)
+	host, err := client.NormalizeHost(hostname)
 	if err != nil {
 		return tls.Certificate{}, false, err
 	}

@@ -1,8 +1,6 @@
 package testserver
 
 import (
-	"fmt"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,7 +22,7 @@ const proxyRefused = "This server does not allow proxy requests"
 // is not zero. A URL without a port is served whatever Port is, and one
 // that names the default port 1965 explicitly is served when Port is 1965.
 //
-// Keys are compared as NormalizeHost leaves them: case-insensitively,
+// Keys are compared as client.NormalizeHost leaves them: case-insensitively,
 // internationalised names as punycode, a trailing dot ignored. A key that
 // is not a valid host name, or whose Handler is nil, never matches. Hosts
 // must not be changed while the server runs.
@@ -58,7 +56,7 @@ func (v VirtualHosts) handler(host string) Handler {
 		return h
 	}
 	for k, h := range v.Hosts {
-		if n, err := NormalizeHost(k); err == nil && n == host {
+		if n, err := client.NormalizeHost(k); err == nil && n == host {
 			return h
 		}
 	}
@@ -81,25 +79,4 @@ func (v VirtualHosts) portMatches(r *Request) bool {
 	}
 	n, err := strconv.Atoi(port)
 	return err == nil && n == v.Port
-}
-
-// NormalizeHost returns host as requests carry it once the server has
-// normalised their URL: lower-case, an internationalised name in punycode
-// ("bücher.example" becomes "xn--bcher-kva.example"), without a trailing
-// dot. IP addresses are kept as they are; IPv6 ones go without brackets.
-// A host with a port or characters a host name cannot hold is an error.
-func NormalizeHost(host string) (string, error) {
-	h := strings.TrimSuffix(host, ".")
-	if strings.Contains(h, ":") && net.ParseIP(h) != nil {
-		h = "[" + h + "]"
-	}
-	u := &url.URL{Scheme: "gemini", Host: h, Path: "/"}
-	n, err := client.Normalize(u)
-	if err != nil {
-		return "", fmt.Errorf("testserver: bad host name %q: %w", host, err)
-	}
-	if u.Port() != "" || n.Port() != "" {
-		return "", fmt.Errorf("testserver: bad host name %q: it has a port", host)
-	}
-	return n.Hostname(), nil
 }

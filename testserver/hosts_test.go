@@ -135,34 +135,3 @@ func TestVirtualHostsRoutes(t *testing.T) {
 		})
 	}
 }
-
-func TestNormalizeHost(t *testing.T) {
-	tests := []struct {
-		in, want string
-		bad      bool
-	}{
-		{in: "example.com", want: "example.com"},
-		{in: "Example.COM", want: "example.com"},
-		{in: "example.com.", want: "example.com"},
-		{in: "bücher.example", want: "xn--bcher-kva.example"},
-		{in: "XN--BCHER-KVA.example", want: "xn--bcher-kva.example"},
-		{in: "127.0.0.1", want: "127.0.0.1"},
-		{in: "::1", want: "::1"},
-		{in: "[::1]", want: "::1"},
-		{in: "", bad: true},
-		{in: "a b", bad: true},
-		{in: "a/b", bad: true},
-		{in: "user@host", bad: true},
-		{in: "host:1965", bad: true},
-		{in: "host:70", bad: true},
-	}
-	for _, tt := range tests {
-		got, err := NormalizeHost(tt.in)
-		switch {
-		case tt.bad && err == nil:
-			t.Errorf("NormalizeHost(%q) = %q, want an error", tt.in, got)
-		case !tt.bad && (err != nil || got != tt.want):
-			t.Errorf("NormalizeHost(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-}

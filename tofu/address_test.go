@@ -2,56 +2,6 @@ package tofu
 
 import "testing"
 
-func TestNormalizeAddress(t *testing.T) {
-	tests := []struct {
-		in, want string // want "" means an error
-	}{
-		{"example.com:1965", "example.com:1965"},
-		{"Example.COM:1965", "example.com:1965"},
-		{"example.com", "example.com:1965"},
-		{"example.com:", "example.com:1965"},
-		{"example.com.:1965", "example.com:1965"},
-		{"example.com:01965", "example.com:1965"},
-		{"example.com:443", "example.com:443"},
-		{"xn--bcher-kva.example:1965", "xn--bcher-kva.example:1965"},
-		{"my_host.local", "my_host.local:1965"},
-		{"127.0.0.1", "127.0.0.1:1965"},
-		{"127.0.0.1:8080", "127.0.0.1:8080"},
-		{"[::1]:1965", "[::1]:1965"},
-		{"[::1]", "[::1]:1965"},
-		{"::1", "[::1]:1965"},
-		{"[2001:DB8:0:0:0:0:0:1]:1966", "[2001:db8::1]:1966"},
-		{"2001:db8::1", "[2001:db8::1]:1965"},
-		{"[fe80::1%eth0]:1965", "[fe80::1%eth0]:1965"},
-		{"", ""},
-		{":1965", ""},
-		{"example.com:0", ""},
-		{"example.com:65536", ""},
-		{"example.com:+1", ""},
-		{"example.com:http", ""},
-		{"exa mple.com", ""},
-		{"#example.com", ""},
-		{"bücher.example", ""},
-		{"[::1", ""},
-		{"[::1]x", ""},
-		{"[1.2.3.4]:1965", ""},
-		{"[example.com]:1965", ""},
-		{"2001:db8::zz", ""},
-		{".", ""},
-	}
-	for _, tt := range tests {
-		got, err := NormalizeAddress(tt.in)
-		switch {
-		case tt.want == "" && err == nil:
-			t.Errorf("NormalizeAddress(%q) = %q, want an error", tt.in, got)
-		case tt.want != "" && err != nil:
-			t.Errorf("NormalizeAddress(%q): %v", tt.in, err)
-		case got != tt.want:
-			t.Errorf("NormalizeAddress(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 // TestAddressSpellingsShareOnePin checks the store, not just the function:
 // every spelling of an address finds the same pin.
 func TestAddressSpellingsShareOnePin(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"time"
+
+	"propus/client"
 )
 
 // Check decides whether to accept the certificate chain that hostport
@@ -33,7 +35,7 @@ import (
 // the certificate was refused (or the arguments were invalid) and Result is
 // the zero value.
 func (s *Store) Check(hostport string, chain []*x509.Certificate) (Result, error) {
-	addr, err := NormalizeAddress(hostport)
+	addr, err := client.NormalizeAddress(hostport)
 	if err != nil {
 		return Result{}, err
 	}

@@ -39,7 +39,7 @@
 //
 // The five fields are separated by spaces or tabs:
 //
-//   - address: "host:port" as NormalizeAddress returns it (lower-case host,
+//   - address: "host:port" as client.NormalizeAddress returns it (lower-case host,
 //     IPv6 in brackets, port always written; other spellings are accepted
 //     when reading and normalised);
 //   - fingerprint: "SHA256:" and 64 lower-case hex digits, the SHA-256 of

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"propus/client"
 )
 
 // fileHeader is the first line of every file the store writes. A file whose
@@ -69,8 +71,8 @@ func parseLine(line string) (Host, error) {
 	}
 	var h Host
 	var err error
-	if h.Address, err = normalizeAddress(f[0]); err != nil {
-		return Host{}, fmt.Errorf("invalid address %q: %w", f[0], err)
+	if h.Address, err = client.NormalizeAddress(f[0]); err != nil {
+		return Host{}, err
 	}
 	if h.Fingerprint, err = parseFingerprint(f[1]); err != nil {
 		return Host{}, err

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"propus/client"
 )
 
 // LastSeenInterval is the resolution of Host.LastSeen: a matching key
@@ -97,10 +99,10 @@ func (s *Store) Err() error {
 	return s.err
 }
 
-// Lookup returns the pin for an address (in any spelling NormalizeAddress
+// Lookup returns the pin for an address (in any spelling client.NormalizeAddress
 // accepts). A pin from TrustOnce takes precedence over the recorded one.
 func (s *Store) Lookup(hostport string) (Host, bool) {
-	addr, err := NormalizeAddress(hostport)
+	addr, err := client.NormalizeAddress(hostport)
 	if err != nil {
 		return Host{}, false
 	}

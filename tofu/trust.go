@@ -1,13 +1,17 @@
 package tofu
 
-import "crypto/x509"
+import (
+	"crypto/x509"
+
+	"propus/client"
+)
 
 // Trust pins cert's key for hostport from now on, replacing any pin: the
 // user's answer to a ChangedError of "trust the new certificate". The pin
 // is saved; a *SaveError means it holds in memory only. A TrustOnce pin for
 // the address is dropped.
 func (s *Store) Trust(hostport string, cert *x509.Certificate) error {
-	addr, err := NormalizeAddress(hostport)
+	addr, err := client.NormalizeAddress(hostport)
 	if err != nil {
 		return err
 	}
@@ -36,7 +40,7 @@ func (s *Store) Trust(hostport string, cert *x509.Certificate) error {
 // show it in place of the recorded pin. It is never written to the file.
 // An invalid address or a nil certificate is ignored.
 func (s *Store) TrustOnce(hostport string, cert *x509.Certificate) {
-	addr, err := NormalizeAddress(hostport)
+	addr, err := client.NormalizeAddress(hostport)
 	if err != nil || cert == nil {
 		return
 	}
@@ -55,7 +59,7 @@ func (s *Store) TrustOnce(hostport string, cert *x509.Certificate) {
 // nothing. A *SaveError means the pin is gone from memory but not from the
 // file.
 func (s *Store) Forget(hostport string) error {
-	addr, err := NormalizeAddress(hostport)
+	addr, err := client.NormalizeAddress(hostport)
 	if err != nil {
 		return err
 	}

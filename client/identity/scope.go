@@ -7,10 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-)
 
-// DefaultPort is the Gemini port, used when a URL names none.
-const DefaultPort = 1965
+	"propus/client"
+)
 
 // Scope is where an identity is used: one host, one port, and every path
 // that begins with Path. The specification scopes a certificate made in
@@ -18,45 +17,41 @@ const DefaultPort = 1965
 // paths as text, so a scope for /alice also covers /alice-bob.
 type Scope struct {
 	// Host is the host name or IP address (without brackets), compared
-	// ignoring case. ScopeFor and ParseScope make it lower-case. A scope
-	// with an empty Host matches nothing.
+	// ignoring case. ScopeFor and ParseScope normalise it as
+	// client.NormalizeHost does. A scope with an empty Host matches
+	// nothing.
 	Host string
-	// Port is the port; 0 stands for DefaultPort.
+	// Port is the port; 0 stands for client.DefaultPort.
 	Port int
 	// Path is the path prefix, unescaped as in url.URL.Path; "" stands
 	// for "/", the whole host.
 	Path string
 }
 
-// ScopeFor returns the scope a status 60 on u gives: u's host (lower-case)
-// and port (DefaultPort if u names none), and u's path and everything below
-// it. The query and fragment are ignored, an empty path is "/", and "." and
-// ".." segments are resolved. If u's port is not a valid port number the
-// scope matches nothing.
-//
-// URLs are compared as they are: pass URLs normalised the same way (as the
-// client package's Normalize does, which also turns international host
-// names into punycode) to ScopeFor and to Matches.
+// ScopeFor returns the scope a status 60 on u gives: u's host (as
+// client.NormalizeHost writes it: lower-case, punycode, no trailing dot)
+// and port (client.DefaultPort if u names none), and u's path and
+// everything below it. The query and fragment are ignored, an empty path
+// is "/", and "." and ".." segments are resolved. If u's host or port is
+// not valid the scope matches nothing.
 func ScopeFor(u *url.URL) Scope {
-	port, ok := portOf(u)
+	host, port, ok := hostPort(u)
 	if !ok {
 		port = -1
 	}
-	return Scope{Host: strings.ToLower(u.Hostname()), Port: port, Path: cleanPath(u.Path)}
+	return Scope{Host: host, Port: port, Path: cleanPath(u.Path)}
 }
 
-// Matches reports whether s covers u: u's scheme is gemini, its host equals
-// s.Host ignoring case, its port (DefaultPort if it names none) equals
-// s.Port, and its path, with "." and ".." segments resolved, begins with
-// s.Path. The query and fragment do not matter.
+// Matches reports whether s covers u: u's scheme is gemini, its host,
+// normalised as ScopeFor does, equals s.Host ignoring case, its port
+// (client.DefaultPort if it names none) equals s.Port, and its path, with
+// "." and ".." segments resolved, begins with s.Path. The query and
+// fragment do not matter.
 func (s Scope) Matches(u *url.URL) bool {
 	if u == nil || s.Host == "" || !strings.EqualFold(u.Scheme, "gemini") {
 		return false
 	}
-	if !strings.EqualFold(u.Hostname(), s.Host) {
-		return false
-	}
-	if port, ok := portOf(u); !ok || port != s.port() {
+	if host, port, ok := hostPort(u); !ok || !strings.EqualFold(host, s.Host) || port != s.port() {
 		return false
 	}
 	return strings.HasPrefix(cleanPath(u.Path), s.path())
@@ -76,7 +71,7 @@ func (s Scope) String() string {
 // ParseScope parses a scope written as a gemini URL, such as
 // "gemini://example.com/alice", or without the scheme, as
 // "example.com:1965/alice". The URL must have a host and a valid port (or
-// none, meaning DefaultPort), and no user information, query or fragment.
+// none, meaning client.DefaultPort), and no user information, query or fragment.
 // The result is normalised as ScopeFor normalises.
 func ParseScope(str string) (Scope, error) {
 	sc, err := parseScope(str)
@@ -111,7 +106,10 @@ func parseScope(str string) (Scope, error) {
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return Scope{}, errors.New("has a fragment")
 	}
-	if _, ok := portOf(u); !ok {
+	if !validHost(u.Hostname()) {
+		return Scope{}, fmt.Errorf("invalid host %q", u.Hostname())
+	}
+	if _, err := client.ParsePort(u.Port()); err != nil {
 		return Scope{}, fmt.Errorf("invalid port %q", u.Port())
 	}
 	return ScopeFor(u), nil
@@ -119,7 +117,8 @@ func parseScope(str string) (Scope, error) {
 
 // normalize returns s as ScopeFor would have made it.
 func (s Scope) normalize() Scope {
-	return Scope{Host: strings.ToLower(s.Host), Port: s.port(), Path: s.path()}
+	host, _ := normalHost(s.Host)
+	return Scope{Host: host, Port: s.port(), Path: s.path()}
 }
 
 // problem says what is wrong with s for storing, or returns "".
@@ -127,6 +126,8 @@ func (s Scope) problem() string {
 	switch {
 	case s.Host == "":
 		return "scope has no host"
+	case !validHost(s.Host):
+		return fmt.Sprintf("scope has invalid host %q", s.Host)
 	case s.Port < 0 || s.Port > 65535:
 		return fmt.Sprintf("scope has invalid port %d", s.Port)
 	}
@@ -135,7 +136,7 @@ func (s Scope) problem() string {
 
 func (s Scope) port() int {
 	if s.Port == 0 {
-		return DefaultPort
+		return client.DefaultPort
 	}
 	return s.Port
 }
@@ -144,18 +145,28 @@ func (s Scope) path() string {
 	return cleanPath(s.Path)
 }
 
-// portOf returns u's port, DefaultPort if it names none, and whether it is
-// a valid port number.
-func portOf(u *url.URL) (int, bool) {
-	p := u.Port()
-	if p == "" {
-		return DefaultPort, true
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil || n < 1 || n > 65535 {
-		return 0, false
+// hostPort returns u's host as normalHost returns it, its port
+// (client.DefaultPort if it names none), and whether both are valid.
+func hostPort(u *url.URL) (host string, port int, ok bool) {
+	host, hostOK := normalHost(u.Hostname())
+	port, err := client.ParsePort(u.Port())
+	return host, port, hostOK && err == nil
+}
+
+// normalHost returns h normalised by client.NormalizeHost and true, or,
+// when that fails, h in lower case and false.
+func normalHost(h string) (string, bool) {
+	n, err := client.NormalizeHost(h)
+	if err != nil {
+		return strings.ToLower(h), false
 	}
 	return n, true
+}
+
+// validHost reports whether client.NormalizeHost accepts h.
+func validHost(h string) bool {
+	_, ok := normalHost(h)
+	return ok
 }
 
 // cleanPath makes p absolute ("" is "/") and resolves its "." and ".."

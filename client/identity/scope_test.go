@@ -29,6 +29,8 @@ func TestScopeFor(t *testing.T) {
 		{"gemini://example.com/a%20b", Scope{"example.com", 1965, "/a b"}},
 		{"gemini://[::1]:1970/x", Scope{"::1", 1970, "/x"}},
 		{"gemini://example.com:99999/", Scope{"example.com", -1, "/"}},
+		{"gemini://Bücher.example/x", Scope{"xn--bcher-kva.example", 1965, "/x"}},
+		{"gemini://example.com./x", Scope{"example.com", 1965, "/x"}},
 	}
 	for _, tt := range tests {
 		if got := ScopeFor(mustURL(t, tt.url)); got != tt.want {
@@ -72,6 +74,8 @@ func TestScopeMatches(t *testing.T) {
 		{"empty path matched by root", "gemini://example.com/", "gemini://example.com", true},
 		{"escaped path", "gemini://example.com/a%20b/", "gemini://example.com/a%20b/c", true},
 		{"IPv6", "gemini://[::1]/x", "gemini://[::1]:1965/x/y", true},
+		{"IDN as punycode", "gemini://bücher.example/", "gemini://xn--bcher-kva.example/a", true},
+		{"trailing dot", "gemini://example.com/", "gemini://example.com./a", true},
 		{"invalid port", "gemini://example.com:99999/", "gemini://example.com:99999/", false},
 		{"relative URL", "gemini://example.com/", "/x", false},
 	}
@@ -121,6 +125,8 @@ func TestScopeStringParse(t *testing.T) {
 		{"gemini://example.com:65536/", "", "port"},
 		{"gemini://example.com:x/", "", "port"},
 		{"", "", "no host"},
+		{"gemini://bücher.example/", "gemini://xn--bcher-kva.example:1965/", ""},
+		{"gemini://exa!mple.com/", "", "invalid host"},
 	}
 	for _, tt := range tests {
 		s, err := ParseScope(tt.in)

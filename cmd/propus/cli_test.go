@@ -206,7 +206,7 @@ func TestHosts(t *testing.T) {
 	want(t, args("hosts forget example.com:1965"), exitFailure, "", "example.com:1965 is not a known host")
 	want(t, args("hosts forget 2001:db8::1"), exitOK, "Forgot [2001:db8::1]:1965", "")
 	want(t, args("hosts list"), exitOK, "No known hosts", "")
-	want(t, []string{"hosts", "forget", "bad host"}, exitUsage, "", "bad address")
+	want(t, []string{"hosts", "forget", "bad host"}, exitUsage, "", "invalid address")
 	want(t, args("hosts forget"), exitUsage, "", "HOST[:PORT] is required")
 	want(t, args("hosts list extra"), exitUsage, "", "unexpected argument")
 

@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"propus/client"
 	"propus/tofu"
 )
 
@@ -48,9 +49,9 @@ func runHostsForget(e *env, args []string) int {
 	if !ok {
 		return code
 	}
-	addr, err := tofu.NormalizeAddress(pos[0])
+	addr, err := client.NormalizeAddress(pos[0])
 	if err != nil {
-		return usagef(e, fs, "bad address %q: %v", pos[0], err)
+		return usagef(e, fs, "%v", err)
 	}
 	store, err := tofu.Open(e.paths.knownHosts)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"propus/client"
 	"propus/testserver"
 	"propus/tofu"
 )
@@ -154,7 +155,7 @@ func buildServer(cfg *serveConfig) (*testserver.Server, net.Listener, error) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	errLog := log.New(cfg.stderr, "", log.LstdFlags)
 
-	hostname, err := testserver.NormalizeHost(cfg.hostname)
+	hostname, err := client.NormalizeHost(cfg.hostname)
 	if err != nil {
 		ln.Close()
 		return nil, nil, fmt.Errorf("--hostname: %w", err)
@@ -167,7 +168,7 @@ func buildServer(cfg *serveConfig) (*testserver.Server, net.Listener, error) {
 	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
 	certs := map[string]*tls.Certificate{hostname: &mainCert}
 	for _, v := range cfg.vhosts {
-		name, err := testserver.NormalizeHost(v.host)
+		name, err := client.NormalizeHost(v.host)
 		if err != nil {
 			ln.Close()
 			return nil, nil, fmt.Errorf("--vhost %s: %w", v.host, err)
