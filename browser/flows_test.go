@@ -954,7 +954,7 @@ func TestCertificateChange(t *testing.T) {
 		t.Errorf("second visit: status %q", st)
 	}
 
-	newFP := tofu.Fingerprint(s.RotateCertificate())
+	newFP := tofu.PublicKeyPin(s.RotateCertificate())
 	if newFP == old {
 		t.Fatal("RotateCertificate kept the key")
 	}

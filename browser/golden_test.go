@@ -234,4 +234,4 @@ func TestGoldenStatusPages(t *testing.T) {
 }
 
 // fingerprint is the pin of the certificate ts presents now.
-func fingerprint(ts *testserver.TestServer) string { return tofu.Fingerprint(ts.Certificate()) }
+func fingerprint(ts *testserver.TestServer) string { return tofu.PublicKeyPin(ts.Certificate()) }

@@ -102,7 +102,7 @@ func identitiesText(m *Model, ids []*identity.Identity, err error) string {
 	for _, id := range ids {
 		name := sanitize.Line(id.Name)
 		b.WriteString("\n## " + name + "\n")
-		b.WriteString("* " + sanitize.Line(id.Fingerprint()) + "\n")
+		b.WriteString("* " + sanitize.Line(id.CertificateHash()) + "\n")
 		exp := id.Expires()
 		if time.Now().After(exp) {
 			b.WriteString("* expired " + exp.Format(time.DateOnly) + "\n")

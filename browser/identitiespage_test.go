@@ -32,7 +32,7 @@ func TestIdentitiesPage(t *testing.T) {
 	d.waitLoaded()
 	d.press(itoa(d.linkTo(identitiesAddress))) // linked from about:home
 	scr := d.waitFor("# Identities")
-	for _, want := range []string{"## alice", "## bob", alice.Fingerprint()[:20], "expires " + alice.Expires().Format(time.DateOnly),
+	for _, want := range []string{"## alice", "## bob", alice.CertificateHash()[:20], "expires " + alice.Expires().Format(time.DateOnly),
 		"Stop using alice on gemini://example.com:1965/a", "Stop using alice on gemini://other.org:1965/", "Delete bob", "used nowhere yet"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("about:identities lacks %q:\n%s", want, scr)

@@ -585,7 +585,7 @@ func (d *idDialog) pickLines(m *Model, width, height int) []string {
 func (d *idDialog) item(id *identity.Identity, scopes []identity.Scope, nameWidth int, wide bool) []string {
 	name := ansi.Truncate(sanitize.Line(id.Name), 24, "…")
 	name += strings.Repeat(" ", max(nameWidth-ansi.StringWidth(name), 0))
-	fp := id.Fingerprint()
+	fp := id.CertificateHash()
 	fp = fp[:min(len(fp), len("SHA256:")+8)] + "…"
 	exp := "expires " + id.Expires().Format(time.DateOnly)
 	if time.Now().After(id.Expires()) {

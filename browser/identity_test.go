@@ -227,7 +227,7 @@ func TestIdentityNotAuthorised(t *testing.T) {
 	opts, scopesPath := idOptions(t)
 	alice := addIdentity(t, opts.Identities, "alice", time.Hour)
 	bob := addIdentity(t, opts.Identities, "bob", time.Hour)
-	zones := testserver.CertificateZones{{Path: "/club/", Fingerprints: []string{bob.Fingerprint()}}}
+	zones := testserver.CertificateZones{{Path: "/club/", Fingerprints: []string{bob.CertificateHash()}}}
 	mux := testserver.NewMux()
 	mux.Handle("/.*", zones.Middleware(hello))
 	s := newCertSite(t, mux, false)

@@ -57,8 +57,8 @@ func changedSite(t *testing.T, w, h int, path string, hosts *tofu.Store) (*site,
 	d := newDriverOpts(t, w, h, Options{Hosts: hosts}, s.URL+"/")
 	d.waitLoaded()
 	old := s.Certificate()
-	if pinOf(t, path, s.Addr) != tofu.Fingerprint(old) {
-		t.Fatalf("the first visit did not pin %s:\n%s", tofu.Fingerprint(old), readFile(t, path))
+	if pinOf(t, path, s.Addr) != tofu.PublicKeyPin(old) {
+		t.Fatalf("the first visit did not pin %s:\n%s", tofu.PublicKeyPin(old), readFile(t, path))
 	}
 	cert := s.RotateCertificate()
 	d.press("o")
@@ -77,7 +77,7 @@ func (d *driver) waitDialog() {
 func TestTrustChangedAsks(t *testing.T) {
 	path, hosts := openStore(t)
 	s, d, oldCert, cert := changedSite(t, 100, 30, path, hosts)
-	old, newFP := tofu.Fingerprint(oldCert), tofu.Fingerprint(cert)
+	old, newFP := tofu.PublicKeyPin(oldCert), tofu.PublicKeyPin(cert)
 	if old == newFP {
 		t.Fatal("RotateCertificate kept the key")
 	}
@@ -123,7 +123,7 @@ func TestTrustChangedAsks(t *testing.T) {
 func TestTrustChangedCancelIsTheDefault(t *testing.T) {
 	path, hosts := openStore(t)
 	s, d, oldCert, _ := changedSite(t, 100, 30, path, hosts)
-	old := tofu.Fingerprint(oldCert)
+	old := tofu.PublicKeyPin(oldCert)
 	d.press("x", "j", "1", "y")
 	if _, ok := d.m.dialog.(*certDialog); !ok {
 		t.Fatalf("a stray key closed the dialog:\n%s", d.screen())
@@ -148,7 +148,7 @@ func TestTrustChangedCancelIsTheDefault(t *testing.T) {
 func TestTrustOnce(t *testing.T) {
 	path, hosts := openStore(t)
 	s, d, oldCert, cert := changedSite(t, 100, 30, path, hosts)
-	old, newFP := tofu.Fingerprint(oldCert), tofu.Fingerprint(cert)
+	old, newFP := tofu.PublicKeyPin(oldCert), tofu.PublicKeyPin(cert)
 	before := readFile(t, path)
 	d.press("o", "enter")
 	d.waitFor("# Other")
@@ -186,7 +186,7 @@ func TestTrustOnce(t *testing.T) {
 func TestTrustAlways(t *testing.T) {
 	path, hosts := openStore(t)
 	s, d, _, cert := changedSite(t, 100, 30, path, hosts)
-	newFP := tofu.Fingerprint(cert)
+	newFP := tofu.PublicKeyPin(cert)
 	d.press("a", "enter")
 	d.waitFor("# Other")
 	wantPaths(t, s, "/", "/other")

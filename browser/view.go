@@ -214,7 +214,7 @@ func (m *Model) infoLines() []string {
 	if p.cert != nil {
 		lines = append(lines,
 			"TLS       "+tlsVersion(p.tls.Version),
-			"Cert      "+tofu.Fingerprint(p.cert),
+			"Cert      "+tofu.PublicKeyPin(p.cert),
 			"Subject   "+sanitize.Line(p.cert.Subject.String()),
 			"Expires   "+p.cert.NotAfter.Format(time.DateOnly))
 		if p.trust.Outcome != 0 {

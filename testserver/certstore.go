@@ -2,7 +2,6 @@ package testserver
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -92,14 +91,4 @@ func LoadCertificate(certFile, keyFile string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("testserver: TLS certificate: %w", err)
 	}
 	return id.Certificate, nil
-}
-
-// Fingerprint returns the SHA-256 hash of the DER certificate as "SHA256:"
-// and 64 upper-case hexadecimal digits, jetforce's TLS_CLIENT_HASH form,
-// or "" for nil.
-func Fingerprint(cert *x509.Certificate) string {
-	if cert == nil {
-		return ""
-	}
-	return (&identity.Identity{Leaf: cert}).Fingerprint()
 }

@@ -2,9 +2,7 @@ package testserver
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"net"
@@ -82,8 +80,8 @@ func TestLoadOrCreateCertificateCreatesAndReuses(t *testing.T) {
 	if err != nil || created {
 		t.Fatalf("second call: created %v, %v; want the stored certificate", created, err)
 	}
-	if Fingerprint(again.Leaf) != Fingerprint(leaf) {
-		t.Errorf("second call gave %s, want %s", Fingerprint(again.Leaf), Fingerprint(leaf))
+	if identity.CertificateHash(again.Leaf) != identity.CertificateHash(leaf) {
+		t.Errorf("second call gave %s, want %s", identity.CertificateHash(again.Leaf), identity.CertificateHash(leaf))
 	}
 
 	// The stored certificate works: a client sees it.
@@ -97,8 +95,8 @@ func TestLoadOrCreateCertificateCreatesAndReuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if got := Fingerprint(resp.Certificate); got != Fingerprint(leaf) {
-		t.Errorf("server presented %s, want %s", got, Fingerprint(leaf))
+	if got := identity.CertificateHash(resp.Certificate); got != identity.CertificateHash(leaf) {
+		t.Errorf("server presented %s, want %s", got, identity.CertificateHash(leaf))
 	}
 }
 
@@ -112,19 +110,19 @@ func TestLoadOrCreateCertificateReplaces(t *testing.T) {
 		{"expired", func(t *testing.T, dir string) string {
 			c := newCertificate(t, -time.Minute, "localhost")
 			saveCertificate(t, dir, "localhost", c)
-			return Fingerprint(c.Leaf)
+			return identity.CertificateHash(c.Leaf)
 		}},
 		{"key missing", func(t *testing.T, dir string) string {
 			c := newCertificate(t, time.Hour, "localhost")
 			_, keyFile := saveCertificate(t, dir, "localhost", c)
 			os.Remove(keyFile)
-			return Fingerprint(c.Leaf)
+			return identity.CertificateHash(c.Leaf)
 		}},
 		{"certificate missing", func(t *testing.T, dir string) string {
 			c := newCertificate(t, time.Hour, "localhost")
 			certFile, _ := saveCertificate(t, dir, "localhost", c)
 			os.Remove(certFile)
-			return Fingerprint(c.Leaf)
+			return identity.CertificateHash(c.Leaf)
 		}},
 	}
 	for _, tt := range tests {
@@ -135,11 +133,11 @@ func TestLoadOrCreateCertificateReplaces(t *testing.T) {
 			if err != nil || !created {
 				t.Fatalf("created %v, %v; want a new certificate", created, err)
 			}
-			if Fingerprint(cert.Leaf) == old || time.Now().After(cert.Leaf.NotAfter) {
+			if identity.CertificateHash(cert.Leaf) == old || time.Now().After(cert.Leaf.NotAfter) {
 				t.Errorf("got the old or an expired certificate")
 			}
 			stored, err := LoadCertificate(filepath.Join(dir, "localhost.crt"), filepath.Join(dir, "localhost.key"))
-			if err != nil || Fingerprint(stored.Leaf) != Fingerprint(cert.Leaf) {
+			if err != nil || identity.CertificateHash(stored.Leaf) != identity.CertificateHash(cert.Leaf) {
 				t.Errorf("stored files: %v; want the new certificate", err)
 			}
 		})
@@ -228,7 +226,7 @@ func TestLoadOrCreateCertificateConcurrent(t *testing.T) {
 		wg.Go(func() {
 			var c tls.Certificate
 			c, created[i], errs[i] = LoadOrCreateCertificate(dir, "localhost")
-			fps[i] = Fingerprint(c.Leaf)
+			fps[i] = identity.CertificateHash(c.Leaf)
 		})
 	}
 	wg.Wait()
@@ -261,7 +259,7 @@ func TestLoadCertificate(t *testing.T) {
 	missing := filepath.Join(dir, "missing.pem")
 
 	got, err := LoadCertificate(certFile, keyFile)
-	if err != nil || Fingerprint(got.Leaf) != Fingerprint(cert.Leaf) || got.PrivateKey == nil {
+	if err != nil || identity.CertificateHash(got.Leaf) != identity.CertificateHash(cert.Leaf) || got.PrivateKey == nil {
 		t.Fatalf("LoadCertificate: %v; want the saved certificate and key", err)
 	}
 	tests := []struct {
@@ -286,17 +284,5 @@ func TestLoadCertificate(t *testing.T) {
 		case tt.is != nil && !errors.Is(err, tt.is):
 			t.Errorf("%s: error %q does not wrap %v", tt.name, err, tt.is)
 		}
-	}
-}
-
-func TestFingerprint(t *testing.T) {
-	cert := newCertificate(t, time.Hour, "localhost")
-	sum := sha256.Sum256(cert.Leaf.Raw)
-	want := "SHA256:" + strings.ToUpper(hex.EncodeToString(sum[:]))
-	if got := Fingerprint(cert.Leaf); got != want {
-		t.Errorf("Fingerprint = %s, want %s", got, want)
-	}
-	if got := Fingerprint(nil); got != "" {
-		t.Errorf("Fingerprint(nil) = %q, want empty", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
 )
 
 // Zone is a part of the site only some client certificates may enter, as
@@ -16,8 +17,9 @@ type Zone struct {
 	// /members and everything under it; "/secret" also covers
 	// /secret.gmi and /secrets.
 	Path string
-	// Fingerprints are the certificates allowed in, as Fingerprint
-	// writes them ("SHA256:" and hex; case does not matter). An empty
+	// Fingerprints are the certificates allowed in, as
+	// identity.CertificateHash writes them ("SHA256:" and hex; case does
+	// not matter). An empty
 	// list lets no one in.
 	Fingerprints []string
 }
@@ -53,7 +55,7 @@ func (zs CertificateZones) Middleware(next Handler) Handler {
 		if checkCertificateDates(w, r.Certificate) {
 			return
 		}
-		fp := Fingerprint(r.Certificate)
+		fp := identity.CertificateHash(r.Certificate)
 		for _, allowed := range z.Fingerprints {
 			if strings.EqualFold(strings.TrimSpace(allowed), fp) {
 				next.ServeGemini(w, r)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
 )
 
 // clientCertificate makes a self-signed client certificate for cn valid
@@ -83,9 +84,9 @@ func fetchWith(t *testing.T, ts *TestServer, url string, cert *tls.Certificate) 
 func TestCertificateZones(t *testing.T) {
 	id := newZoneIdentities(t)
 	zones := CertificateZones{
-		{Path: "/members/", Fingerprints: []string{strings.ToLower(Fingerprint(id.alice.Leaf)),
-			Fingerprint(id.expired.Leaf), Fingerprint(id.notYet.Leaf)}},
-		{Path: "/members/admin/", Fingerprints: []string{Fingerprint(id.bob.Leaf)}},
+		{Path: "/members/", Fingerprints: []string{strings.ToLower(identity.CertificateHash(id.alice.Leaf)),
+			identity.CertificateHash(id.expired.Leaf), identity.CertificateHash(id.notYet.Leaf)}},
+		{Path: "/members/admin/", Fingerprints: []string{identity.CertificateHash(id.bob.Leaf)}},
 		{Path: "/secret"},
 	}
 	ts := NewServer(t, zones.Middleware(Page("text/gemini", "welcome")))

@@ -42,7 +42,7 @@ func (s *Store) Check(hostport string, chain []*x509.Certificate) (Result, error
 	if len(chain) == 0 || chain[0] == nil {
 		return Result{}, ErrNoCertificate
 	}
-	fp := Fingerprint(chain[0])
+	fp := PublicKeyPin(chain[0])
 	now := s.now()
 
 	s.mu.Lock()

@@ -18,7 +18,7 @@ func TestCheck(t *testing.T) {
 	certA, keyA := newCert(t, certSpec{notAfter: expA})
 	renewedA, _ := newCert(t, certSpec{key: keyA, notBefore: t0, notAfter: t0.AddDate(2, 0, 0)})
 	certB := selfSigned(t, t0.AddDate(3, 0, 0))
-	fpA, fpB := Fingerprint(certA), Fingerprint(certB)
+	fpA, fpB := PublicKeyPin(certA), PublicKeyPin(certB)
 
 	tests := []struct {
 		name         string
@@ -73,7 +73,7 @@ func TestCheck(t *testing.T) {
 				if !sameHost(ce.Old, pin) {
 					t.Errorf("ChangedError.Old = %+v, want the pin %+v", ce.Old, pin)
 				}
-				if ce.New.Fingerprint != Fingerprint(tt.present) || !ce.New.Expires.Equal(tt.present.NotAfter) ||
+				if ce.New.Fingerprint != PublicKeyPin(tt.present) || !ce.New.Expires.Equal(tt.present.NotAfter) ||
 					ce.NewSubject != "CN=test" || !ce.NewNotBefore.Equal(tt.present.NotBefore) || ce.Address != addr {
 					t.Errorf("ChangedError describes the new certificate wrongly: %+v", ce)
 				}
@@ -121,7 +121,7 @@ func TestCheckPersistsFirstSight(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, ok := reopened.Lookup("example.com:1965")
-	if !ok || h.Fingerprint != Fingerprint(cert) {
+	if !ok || h.Fingerprint != PublicKeyPin(cert) {
 		t.Fatalf("after reopening: %+v, %v", h, ok)
 	}
 	reopened.Now = func() time.Time { return t0.Add(time.Minute) }
@@ -176,10 +176,10 @@ func TestCheckVerifyRoots(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Outcome != tt.want || r.Previous == nil || r.Previous.Fingerprint != Fingerprint(old) {
+			if r.Outcome != tt.want || r.Previous == nil || r.Previous.Fingerprint != PublicKeyPin(old) {
 				t.Errorf("result = %+v, want %v replacing the old pin", r, tt.want)
 			}
-			if h := fileHosts(t, path)[r.Host.Address]; h.Fingerprint != Fingerprint(tt.chain[0]) {
+			if h := fileHosts(t, path)[r.Host.Address]; h.Fingerprint != PublicKeyPin(tt.chain[0]) {
 				t.Errorf("file pin = %s, want the new key", h.Fingerprint)
 			}
 		})
@@ -255,14 +255,14 @@ func TestFingerprint(t *testing.T) {
 	a, _ := newCert(t, certSpec{key: key})
 	b, _ := newCert(t, certSpec{key: key, notAfter: t0.AddDate(5, 0, 0), cn: "other"})
 	c := selfSigned(t, t0.AddDate(1, 0, 0))
-	fa := Fingerprint(a)
+	fa := PublicKeyPin(a)
 	if len(fa) != len("SHA256:")+64 || !strings.HasPrefix(fa, "SHA256:") || strings.ToLower(fa[7:]) != fa[7:] {
 		t.Errorf("Fingerprint = %q, want SHA256: and 64 lower-case hex digits", fa)
 	}
-	if Fingerprint(b) != fa {
+	if PublicKeyPin(b) != fa {
 		t.Error("two certificates with one key have different fingerprints")
 	}
-	if Fingerprint(c) == fa {
+	if PublicKeyPin(c) == fa {
 		t.Error("different keys have the same fingerprint")
 	}
 	if got, err := parseFingerprint(strings.ToUpper(fa)); err != nil || got != fa {

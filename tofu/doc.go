@@ -3,10 +3,11 @@
 // when it changes.
 //
 // A pin is the SHA-256 of the certificate's SubjectPublicKeyInfo (see
-// Fingerprint), kept per "host:port" together with the certificate's
-// expiry. A different key before that expiry is refused with a
-// *ChangedError, for the user to decide; after it, the new key replaces the
-// pin. The package knows nothing of the client or the UI: it is handed
+// PublicKeyPin), kept per "host:port" (as client.NormalizeAddress writes
+// it) together with the certificate's expiry. A different key before that
+// expiry is refused with a *ChangedError, for the user to decide; after
+// it, the new key replaces the pin. Of the client the package uses only
+// that address normaliser, and it knows nothing of the UI: it is handed
 // certificate chains and returns decisions and typed errors.
 //
 // # Usage

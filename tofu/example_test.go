@@ -55,7 +55,7 @@ func Example() {
 	// accepted and replaces the pin.
 	now = now.AddDate(1, 0, 1)
 	r, _ = store.Check("example.com", []*x509.Certificate{selfSigned(now.AddDate(1, 0, 0))})
-	fmt.Println(r.Outcome, r.Previous.Fingerprint == tofu.Fingerprint(original))
+	fmt.Println(r.Outcome, r.Previous.Fingerprint == tofu.PublicKeyPin(original))
 	// Output:
 	// first sight example.com:1965
 	// match

@@ -14,7 +14,7 @@ type Host struct {
 	// Address is the canonical "host:port" (see client.NormalizeAddress): host
 	// lower-case, IPv6 in brackets, port always present.
 	Address string
-	// Fingerprint identifies the pinned public key (see Fingerprint).
+	// Fingerprint identifies the pinned public key: its PublicKeyPin.
 	Fingerprint string
 	// Expires is the NotAfter of the pinned certificate. Until then, a
 	// different key is refused.
@@ -27,19 +27,21 @@ type Host struct {
 	LastSeen time.Time
 }
 
-// fingerprintPrefix names the hash of a Fingerprint.
+// fingerprintPrefix names the hash of a PublicKeyPin.
 const fingerprintPrefix = "SHA256:"
 
-// Fingerprint returns the fingerprint of a certificate's public key: the
+// PublicKeyPin returns the fingerprint of a certificate's public key: the
 // SHA-256 of its DER-encoded SubjectPublicKeyInfo, written as "SHA256:"
-// followed by 64 lower-case hex digits, e.g.
+// followed by 64 lower-case hex digits (the case of every fingerprint
+// propus shows), e.g.
 //
 //	SHA256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
 //
 // Pinning the key rather than the whole certificate lets a server renew its
-// certificate with the same key without alarming anyone. cert must not be
-// nil.
-func Fingerprint(cert *x509.Certificate) string {
+// certificate with the same key without alarming anyone. It is not the
+// hash of the whole certificate, identity.CertificateHash, which servers
+// use to recognise a client. cert must not be nil.
+func PublicKeyPin(cert *x509.Certificate) string {
 	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
 	return fingerprintPrefix + hex.EncodeToString(sum[:])
 }

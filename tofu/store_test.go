@@ -180,9 +180,9 @@ func TestFileFormat(t *testing.T) {
 
 	want := "# propus known hosts v1\n" +
 		"# address fingerprint expires first-seen last-seen\n" +
-		"[2001:db8::1]:1965 " + Fingerprint(certB) + " 2026-03-01T00:00:00Z 2025-06-01T13:30:00Z 2025-06-01T13:30:00Z\n" +
-		"alpha.example:1966 " + Fingerprint(certB) + " 2026-03-01T00:00:00Z 2025-06-01T13:30:00Z 2025-06-01T13:30:00Z\n" +
-		"zeta.example:1965 " + Fingerprint(certA) + " 2027-01-01T00:00:00Z 2025-06-01T12:00:00Z 2025-06-01T12:00:00Z\n"
+		"[2001:db8::1]:1965 " + PublicKeyPin(certB) + " 2026-03-01T00:00:00Z 2025-06-01T13:30:00Z 2025-06-01T13:30:00Z\n" +
+		"alpha.example:1966 " + PublicKeyPin(certB) + " 2026-03-01T00:00:00Z 2025-06-01T13:30:00Z 2025-06-01T13:30:00Z\n" +
+		"zeta.example:1965 " + PublicKeyPin(certA) + " 2027-01-01T00:00:00Z 2025-06-01T12:00:00Z 2025-06-01T12:00:00Z\n"
 	if got := string(readFile(t, path)); got != want {
 		t.Errorf("file:\n%s\nwant:\n%s", got, want)
 	}

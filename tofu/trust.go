@@ -18,7 +18,7 @@ func (s *Store) Trust(hostport string, cert *x509.Certificate) error {
 	if cert == nil {
 		return ErrNoCertificate
 	}
-	fp := Fingerprint(cert)
+	fp := PublicKeyPin(cert)
 	now := s.now()
 
 	s.mu.Lock()
@@ -44,7 +44,7 @@ func (s *Store) TrustOnce(hostport string, cert *x509.Certificate) {
 	if err != nil || cert == nil {
 		return
 	}
-	h := newHost(addr, Fingerprint(cert), cert, s.now())
+	h := newHost(addr, PublicKeyPin(cert), cert, s.now())
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -19,16 +19,16 @@ func TestTrustOnce(t *testing.T) {
 		t.Fatal("a changed key was accepted")
 	}
 	s.TrustOnce("EXAMPLE.com", b)
-	if r := mustCheck(t, s, addr, b); r.Outcome != Match || r.Host.Fingerprint != Fingerprint(b) {
+	if r := mustCheck(t, s, addr, b); r.Outcome != Match || r.Host.Fingerprint != PublicKeyPin(b) {
 		t.Errorf("after TrustOnce: %+v, want a match with the new key", r)
 	}
-	if r := mustCheck(t, s, addr, a); r.Outcome != Match || r.Host.Fingerprint != Fingerprint(a) {
+	if r := mustCheck(t, s, addr, a); r.Outcome != Match || r.Host.Fingerprint != PublicKeyPin(a) {
 		t.Errorf("the recorded pin no longer matches: %+v", r)
 	}
-	if h, _ := s.Lookup(addr); h.Fingerprint != Fingerprint(b) {
+	if h, _ := s.Lookup(addr); h.Fingerprint != PublicKeyPin(b) {
 		t.Errorf("Lookup = %s, want the TrustOnce key", h.Fingerprint)
 	}
-	if hs := s.Hosts(); len(hs) != 1 || hs[0].Fingerprint != Fingerprint(b) {
+	if hs := s.Hosts(); len(hs) != 1 || hs[0].Fingerprint != PublicKeyPin(b) {
 		t.Errorf("Hosts = %+v, want only the TrustOnce pin", hs)
 	}
 	unchanged(t, path, before)
@@ -37,7 +37,7 @@ func TestTrustOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h, _ := reopened.Lookup(addr); h.Fingerprint != Fingerprint(a) {
+	if h, _ := reopened.Lookup(addr); h.Fingerprint != PublicKeyPin(a) {
 		t.Errorf("the TrustOnce pin reached the file: %+v", h)
 	}
 
@@ -47,7 +47,7 @@ func TestTrustOnce(t *testing.T) {
 	if r := mustCheck(t, s, addr, c); r.Outcome != ChangedAfterExpiry {
 		t.Fatalf("after expiry: %v", r.Outcome)
 	}
-	if h, _ := s.Lookup(addr); h.Fingerprint != Fingerprint(c) {
+	if h, _ := s.Lookup(addr); h.Fingerprint != PublicKeyPin(c) {
 		t.Errorf("Lookup = %s, want the new recorded pin", h.Fingerprint)
 	}
 	if _, err := s.Check(addr, []*x509.Certificate{b}); err == nil {
@@ -73,7 +73,7 @@ func TestTrust(t *testing.T) {
 	if err := s.Trust(addr, b); err != nil {
 		t.Fatal(err)
 	}
-	want := Host{Address: addr, Fingerprint: Fingerprint(b), Expires: b.NotAfter, FirstSeen: t0.Add(time.Minute), LastSeen: t0.Add(time.Minute)}
+	want := Host{Address: addr, Fingerprint: PublicKeyPin(b), Expires: b.NotAfter, FirstSeen: t0.Add(time.Minute), LastSeen: t0.Add(time.Minute)}
 	if h, _ := s.Lookup(addr); !sameHost(h, want) {
 		t.Errorf("pin = %+v, want %+v", h, want)
 	}

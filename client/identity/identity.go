@@ -159,22 +159,38 @@ func (id *Identity) leaf() *x509.Certificate {
 	return nil
 }
 
-// Fingerprint returns the SHA-256 hash of the DER certificate as "SHA256:"
-// followed by 64 upper-case hexadecimal digits, the form servers put in
-// TLS_CLIENT_HASH (some use lower case, so compare ignoring case). It
-// returns "" if the identity has no certificate.
-func (id *Identity) Fingerprint() string {
-	var der []byte
-	switch {
-	case id.Leaf != nil:
-		der = id.Leaf.Raw
-	case len(id.Certificate.Certificate) > 0:
-		der = id.Certificate.Certificate[0]
-	default:
+// HashPrefix starts every CertificateHash: it names the hash.
+const HashPrefix = "SHA256:"
+
+// CertificateHash returns the SHA-256 hash of a certificate's DER
+// encoding, written as HashPrefix followed by 64 lower-case hexadecimal
+// digits: what a server that authorises client certificates by hash
+// compares (jetforce's TLS_CLIENT_HASH, in upper case; compare ignoring
+// case). It returns "" for nil. A server's key is pinned by another hash,
+// tofu.PublicKeyPin.
+func CertificateHash(cert *x509.Certificate) string {
+	if cert == nil {
 		return ""
 	}
+	return hashDER(cert.Raw)
+}
+
+// CertificateHash returns the CertificateHash of the identity's
+// certificate, or "" if it has none.
+func (id *Identity) CertificateHash() string {
+	switch {
+	case id.Leaf != nil:
+		return hashDER(id.Leaf.Raw)
+	case len(id.Certificate.Certificate) > 0:
+		return hashDER(id.Certificate.Certificate[0])
+	}
+	return ""
+}
+
+// hashDER returns the CertificateHash of a DER certificate.
+func hashDER(der []byte) string {
 	sum := sha256.Sum256(der)
-	return "SHA256:" + strings.ToUpper(hex.EncodeToString(sum[:]))
+	return HashPrefix + hex.EncodeToString(sum[:])
 }
 
 // Expires returns the end of the certificate's validity (its NotAfter), or

@@ -124,7 +124,7 @@ func TestCreateSerialsDiffer(t *testing.T) {
 	if a.Leaf.SerialNumber.Cmp(b.Leaf.SerialNumber) == 0 {
 		t.Error("two certificates got the same serial number")
 	}
-	if a.Fingerprint() == b.Fingerprint() {
+	if a.CertificateHash() == b.CertificateHash() {
 		t.Error("two certificates got the same fingerprint")
 	}
 }
@@ -137,18 +137,24 @@ func TestCreateBadValidity(t *testing.T) {
 	}
 }
 
-func TestFingerprint(t *testing.T) {
+func TestCertificateHash(t *testing.T) {
 	id := mustCreate(t, "alice", ECDSAP256)
-	fp := id.Fingerprint()
-	if !regexp.MustCompile(`^SHA256:[0-9A-F]{64}$`).MatchString(fp) {
-		t.Fatalf("Fingerprint() = %q, want SHA256: and 64 upper-case hex digits", fp)
+	fp := id.CertificateHash()
+	if !regexp.MustCompile(`^SHA256:[0-9a-f]{64}$`).MatchString(fp) {
+		t.Fatalf("CertificateHash() = %q, want SHA256: and 64 lower-case hex digits", fp)
 	}
 	sum := sha256.Sum256(id.Certificate.Certificate[0])
-	if want := "SHA256:" + strings.ToUpper(hex.EncodeToString(sum[:])); fp != want {
-		t.Errorf("Fingerprint() = %s, want %s", fp, want)
+	if want := "SHA256:" + hex.EncodeToString(sum[:]); fp != want {
+		t.Errorf("CertificateHash() = %s, want %s", fp, want)
 	}
-	if again := id.Fingerprint(); again != fp {
-		t.Errorf("Fingerprint changed: %s then %s", fp, again)
+	if again := id.CertificateHash(); again != fp {
+		t.Errorf("CertificateHash changed: %s then %s", fp, again)
+	}
+	if got := CertificateHash(id.Leaf); got != fp {
+		t.Errorf("CertificateHash(leaf) = %s, want %s", got, fp)
+	}
+	if got := CertificateHash(nil); got != "" {
+		t.Errorf("CertificateHash(nil) = %q, want empty", got)
 	}
 	// Stable across a PEM round trip, and without the parsed Leaf.
 	certPEM, keyPEM, err := id.MarshalPEM()
@@ -159,15 +165,15 @@ func TestFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Fingerprint() != fp {
-		t.Errorf("after round trip %s, want %s", back.Fingerprint(), fp)
+	if back.CertificateHash() != fp {
+		t.Errorf("after round trip %s, want %s", back.CertificateHash(), fp)
 	}
 	bare := &Identity{Name: "alice", Certificate: id.Certificate}
 	bare.Certificate.Leaf = nil
-	if bare.Fingerprint() != fp || !bare.Expires().Equal(id.Expires()) {
-		t.Errorf("without Leaf: %s, %v", bare.Fingerprint(), bare.Expires())
+	if bare.CertificateHash() != fp || !bare.Expires().Equal(id.Expires()) {
+		t.Errorf("without Leaf: %s, %v", bare.CertificateHash(), bare.Expires())
 	}
-	if (&Identity{}).Fingerprint() != "" || !(&Identity{}).Expires().IsZero() {
+	if (&Identity{}).CertificateHash() != "" || !(&Identity{}).Expires().IsZero() {
 		t.Error("empty identity has a fingerprint or expiry")
 	}
 }

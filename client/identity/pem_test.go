@@ -131,8 +131,8 @@ func TestLoadRoundTrip(t *testing.T) {
 			if got.Name != "renamed" || got.Leaf.Subject.CommonName != "alice" {
 				t.Errorf("name %q, CN %q", got.Name, got.Leaf.Subject.CommonName)
 			}
-			if got.Fingerprint() != id.Fingerprint() || !got.Expires().Equal(id.Expires()) {
-				t.Errorf("loaded %s %v, saved %s %v", got.Fingerprint(), got.Expires(), id.Fingerprint(), id.Expires())
+			if got.CertificateHash() != id.CertificateHash() || !got.Expires().Equal(id.Expires()) {
+				t.Errorf("loaded %s %v, saved %s %v", got.CertificateHash(), got.Expires(), id.CertificateHash(), id.Expires())
 			}
 			if !keyMatches(id.Leaf, got.Certificate.PrivateKey.(crypto.Signer)) {
 				t.Error("loaded key differs")
@@ -281,7 +281,7 @@ func TestImport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if back.Fingerprint() != id.Fingerprint() || len(back.Certificate.Certificate) != tt.chain {
+			if back.CertificateHash() != id.CertificateHash() || len(back.Certificate.Certificate) != tt.chain {
 				t.Errorf("round trip changed the identity")
 			}
 		})

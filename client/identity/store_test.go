@@ -51,7 +51,7 @@ func TestStore(t *testing.T) {
 		t.Errorf("duplicate Add: %v, want *ExistsError", err)
 	}
 	got, err := s.Get("alice")
-	if err != nil || got.Fingerprint() != alice.Fingerprint() {
+	if err != nil || got.CertificateHash() != alice.CertificateHash() {
 		t.Errorf("Get(alice) = %v, %v; want the first alice", got, err)
 	}
 
@@ -83,7 +83,7 @@ func TestStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	renamed, err := s.Get("alice (old)")
-	if err != nil || renamed.Fingerprint() != alice.Fingerprint() || renamed.Name != "alice (old)" {
+	if err != nil || renamed.CertificateHash() != alice.CertificateHash() || renamed.Name != "alice (old)" {
 		t.Errorf("after Rename: %v, %v", renamed, err)
 	}
 	if _, err := s.Get("alice"); !errors.Is(err, ErrNotFound) {

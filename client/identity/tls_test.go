@@ -96,8 +96,8 @@ func TestHandshake(t *testing.T) {
 				if got.cn != id.Name {
 					t.Errorf("server saw CN %q, want %q", got.cn, id.Name)
 				}
-				if got.hash != id.Fingerprint() {
-					t.Errorf("server saw hash %s, want %s", got.hash, id.Fingerprint())
+				if !strings.EqualFold(got.hash, id.CertificateHash()) {
+					t.Errorf("server saw hash %s, want %s", got.hash, id.CertificateHash())
 				}
 			})
 		}
@@ -117,7 +117,7 @@ func TestHandshakeImported(t *testing.T) {
 	}
 	defer conn.Close()
 	_, _ = io.ReadAll(conn)
-	if got := <-result; got.err != nil || got.hash != id.Fingerprint() {
-		t.Errorf("server saw %+v, want hash %s", got, id.Fingerprint())
+	if got := <-result; got.err != nil || !strings.EqualFold(got.hash, id.CertificateHash()) {
+		t.Errorf("server saw %+v, want hash %s", got, id.CertificateHash())
 	}
 }

@@ -57,12 +57,12 @@ func TestIDNewListShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[1], "alice  ") || !strings.Contains(lines[1], shortFingerprint(id.Fingerprint())) ||
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "alice  ") || !strings.Contains(lines[1], shortFingerprint(id.CertificateHash())) ||
 		!strings.Contains(lines[1], "gemini://example.com:1965/alice gemini://example.org:1965/") || !strings.HasPrefix(lines[2], "bob    ") ||
 		strings.Index(lines[1], "SHA256") != strings.Index(lines[2], "SHA256") {
 		t.Errorf("id list:\n%s", out)
 	}
-	out = want(t, args("id show alice"), exitOK, id.Fingerprint(), "")
+	out = want(t, args("id show alice"), exitOK, id.CertificateHash(), "")
 	for _, s := range []string{"CN=alice", "Valid from:", "Valid until:", "ed25519", "gemini://example.org:1965/", filepath.Join(dataDir(t), "identities", "alice.key")} {
 		if !strings.Contains(out, s) {
 			t.Errorf("id show lacks %q:\n%s", s, out)
@@ -155,7 +155,7 @@ func TestIDExportImport(t *testing.T) {
 	if err := os.WriteFile(both, []byte(pem), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	want(t, []string{"id", "import", "one", both}, exitOK, "Imported identity one ("+orig.Fingerprint(), "")
+	want(t, []string{"id", "import", "one", both}, exitOK, "Imported identity one ("+orig.CertificateHash(), "")
 	// To a directory: NAME.crt and NAME.key, the key 0600.
 	out := filepath.Join(dir, "out")
 	want(t, []string{"id", "export", "alice", "--out", out}, exitOK, "Wrote", "")
@@ -164,9 +164,9 @@ func TestIDExportImport(t *testing.T) {
 		t.Errorf("key file: %v %v", fi, err)
 	}
 	want(t, []string{"id", "export", "alice", "--out", out}, exitFailure, "", "already exists")
-	want(t, []string{"id", "import", "two", crt, key}, exitOK, orig.Fingerprint(), "")
+	want(t, []string{"id", "import", "two", crt, key}, exitOK, orig.CertificateHash(), "")
 	got, err := store.Get("two")
-	if err != nil || got.Fingerprint() != orig.Fingerprint() {
+	if err != nil || got.CertificateHash() != orig.CertificateHash() {
 		t.Errorf("imported: %v %v", got, err)
 	}
 	// Errors.

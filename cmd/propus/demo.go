@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"propus/client/identity"
 	"propus/testserver"
 )
 
@@ -270,7 +271,7 @@ func demoHandler(site string, port int, logTo io.Writer) testserver.Handler {
 		if name == "" {
 			name = "stranger without a name"
 		}
-		fmt.Fprintf(w, "# Members area\n\nWelcome, %s!\n\nYour identity's fingerprint:\n\n```\n%s\n```\n\nThe server asked for a certificate (status 60); propus offered to make or choose an identity, and sends it to this part of the capsule from now on. Manage identities at about:identities.\n\n=> /room/ Try the room that refuses every identity\n=> / Back home\n", name, testserver.Fingerprint(r.Certificate))
+		fmt.Fprintf(w, "# Members area\n\nWelcome, %s!\n\nYour identity's fingerprint:\n\n```\n%s\n```\n\nThe server asked for a certificate (status 60); propus offered to make or choose an identity, and sends it to this part of the capsule from now on. Manage identities at about:identities.\n\n=> /room/ Try the room that refuses every identity\n=> / Back home\n", name, identity.CertificateHash(r.Certificate))
 	})))
 	room := testserver.CertificateZones{{Path: "/room"}}
 	m.Handle("/room(/.*)?", room.Middleware(gmi("# Nobody gets here\n")))

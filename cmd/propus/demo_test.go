@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
 	"propus/testserver"
 )
 
@@ -170,7 +171,7 @@ func TestDemoTour(t *testing.T) {
 		return demoGet(t, req)
 	}
 	if resp, body := withID(d.url + "members/"); resp.Status != 20 || !bytes.Contains(body, []byte("Welcome, alice")) ||
-		!bytes.Contains(body, []byte(testserver.Fingerprint(id.Leaf))) {
+		!bytes.Contains(body, []byte(identity.CertificateHash(id.Leaf))) {
 		t.Errorf("members: %d %q", resp.Status, body)
 	}
 	if resp, _ := withID(d.url + "room/"); resp.Status != 61 {

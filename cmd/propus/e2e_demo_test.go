@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"propus/testserver"
+	"propus/client/identity"
 )
 
 // The demo's end-to-end test: propus demo driven in tmux as a newcomer
@@ -197,7 +197,7 @@ func demoIdentity(t *testing.T, s *tmuxSession, home screen, members string) {
 		t.Errorf("%s holds no PEM block", crt)
 	} else if cert, err := x509.ParseCertificate(block.Bytes); err != nil {
 		t.Errorf("%s: %v", crt, err)
-	} else if fp := testserver.Fingerprint(cert); !sc.hasRow(fp) {
+	} else if fp := identity.CertificateHash(cert); !sc.hasRow(fp) {
 		t.Errorf("the members page does not show the fingerprint of %s, %s:\n%s", crt, fp, sc)
 	}
 

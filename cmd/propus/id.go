@@ -192,17 +192,17 @@ func runIDNew(e *env, args []string) int {
 			return failf(e, fs, "identity created, but its scopes were not saved: %v", err)
 		}
 	}
-	fmt.Fprintf(e.stdout, "Created identity %s (%s, %s), valid until %s\n", sanitize.Line(name), kt, id.Fingerprint(), id.Expires().UTC().Format(time.DateOnly))
+	fmt.Fprintf(e.stdout, "Created identity %s (%s, %s), valid until %s\n", sanitize.Line(name), kt, id.CertificateHash(), id.Expires().UTC().Format(time.DateOnly))
 	for _, sc := range scopeList {
 		fmt.Fprintf(e.stdout, "  used for %s\n", sc)
 	}
 	return exitOK
 }
 
-// shortFingerprint is the first 16 hex digits of a fingerprint.
+// shortFingerprint is a certificate hash cut to its first 16 hex digits.
 func shortFingerprint(fp string) string {
-	if len(fp) > len("SHA256:")+16 {
-		return fp[:len("SHA256:")+16]
+	if len(fp) > len(identity.HashPrefix)+16 {
+		return fp[:len(identity.HashPrefix)+16]
 	}
 	return fp
 }
@@ -246,7 +246,7 @@ func runIDList(e *env, args []string) int {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tFINGERPRINT\tEXPIRES\tSCOPES")
 		for _, id := range ids {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sanitize.Line(id.Name), shortFingerprint(id.Fingerprint()), expiry(id.Expires()), scopeStrings(all[id.Name]))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sanitize.Line(id.Name), shortFingerprint(id.CertificateHash()), expiry(id.Expires()), scopeStrings(all[id.Name]))
 		}
 		tw.Flush()
 	}
@@ -298,7 +298,7 @@ func runIDShow(e *env, args []string) int {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Name:\t%s\n", sanitize.Line(id.Name))
-	fmt.Fprintf(tw, "Fingerprint:\t%s\n", id.Fingerprint())
+	fmt.Fprintf(tw, "Fingerprint:\t%s\n", id.CertificateHash())
 	fmt.Fprintf(tw, "Subject:\t%s\n", sanitize.Line(id.Leaf.Subject.String()))
 	fmt.Fprintf(tw, "Valid from:\t%s\n", id.Leaf.NotBefore.UTC().Format(time.RFC3339))
 	fmt.Fprintf(tw, "Valid until:\t%s\n", id.Leaf.NotAfter.UTC().Format(time.RFC3339)+map[bool]string{true: " (expired)"}[time.Now().After(id.Leaf.NotAfter)])
@@ -407,7 +407,7 @@ func runIDImport(e *env, args []string) int {
 		}
 		return failf(e, fs, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "Imported identity %s (%s), valid until %s\n", sanitize.Line(name), id.Fingerprint(), expiry(id.Expires()))
+	fmt.Fprintf(e.stdout, "Imported identity %s (%s), valid until %s\n", sanitize.Line(name), id.CertificateHash(), expiry(id.Expires()))
 	return exitOK
 }
 

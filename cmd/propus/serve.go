@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
 	"propus/testserver"
 	"propus/tofu"
 )
@@ -238,8 +239,8 @@ func serverCertificate(cfg *serveConfig, hostname, certFile, keyFile string) (tl
 		}
 		cert.Leaf = leaf
 	}
-	fmt.Fprintf(cfg.stderr, "propus serve: certificate for %s: %s (expires %s); public key pin %s (what TOFU clients such as propus show)\n",
-		hostname, testserver.Fingerprint(leaf), leaf.NotAfter.Format("2006-01-02"), tofu.Fingerprint(leaf))
+	fmt.Fprintf(cfg.stderr, "propus serve: certificate for %s: hash %s (expires %s); public key pin %s (what TOFU clients such as propus show)\n",
+		hostname, identity.CertificateHash(leaf), leaf.NotAfter.Format("2006-01-02"), tofu.PublicKeyPin(leaf))
 	return cert, nil
 }
 
