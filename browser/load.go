@@ -209,16 +209,13 @@ type trustCheck struct {
 	refused *x509.Certificate // the certificate refused as changed, if any
 }
 
-// requestClient returns the client for one request: base's timeouts and
-// size cap, the shared session cache and, when hosts is not nil, the
+// requestClient returns the client for one request: base's settings, the
+// shared session cache and, when hosts is not nil, the
 // known-hosts check inside the handshake (before a byte of the request
 // is sent), which records what it found in check.
 func requestClient(base *client.Client, hosts *tofu.Store, cache tls.ClientSessionCache, check *trustCheck) *client.Client {
-	c := &client.Client{
-		DialTimeout: base.DialTimeout, HandshakeTimeout: base.HandshakeTimeout,
-		HeaderTimeout: base.HeaderTimeout, IdleTimeout: base.IdleTimeout,
-		MaxSize: base.MaxSize, SessionCache: cache, DialContext: base.DialContext,
-	}
+	c := base.Clone()
+	c.SessionCache, c.TrustCertificate = cache, nil
 	if hosts != nil {
 		c.TrustCertificate = func(addr string, chain []*x509.Certificate) error {
 			res, err := hosts.Check(addr, chain)
