@@ -83,13 +83,28 @@ func portOrDefault(u *url.URL) string {
 	return ""
 }
 
-// Follow sends req and follows redirects as RedirectTarget allows. check
-// is called for each hop that CrossesOrigin; it returns nil to follow,
-// ErrUseLastResponse to stop and return the 3x response, or an error to
-// fail. A nil check stops at such hops as ErrUseLastResponse does. A hop
-// to a non-gemini URL always returns the 3x response. Follow returns the
-// final response and the chain of URLs requested, the original first.
-func (c *Client) Follow(ctx context.Context, req *Request, check func(from, to *url.URL) error) (*Response, []*url.URL, error) {
+// FollowPolicy says how far Client.Follow follows redirects and which
+// hops it takes, as http.Client's CheckRedirect does.
+type FollowPolicy struct {
+	// Max is the most redirects followed for one request; 0 means
+	// MaxRedirects.
+	Max int
+	// CheckRedirect is called before each hop that CrossesOrigin, with
+	// the chain so far (the original request first; its last URL gave the
+	// redirect) and the target. It returns nil to follow, ErrUseLastResponse
+	// to stop and return the 3x response, or an error to fail. A nil
+	// CheckRedirect stops at such hops as ErrUseLastResponse does.
+	CheckRedirect func(via []*url.URL, to *url.URL) error
+}
+
+// Follow sends req and follows redirects as RedirectTarget allows, up to
+// p.Max hops, asking p.CheckRedirect before a hop to another origin. A
+// hop to a non-gemini URL, once allowed, returns the 3x response. An
+// identity (req.Certificate) never follows to another origin. Follow
+// returns the final response and the chain of URLs requested, the
+// original first; with an error it also returns the last 3x response,
+// if any.
+func (c *Client) Follow(ctx context.Context, req *Request, p FollowPolicy) (*Response, []*url.URL, error) {
 	u, err := Normalize(req.URL)
 	if err != nil {
 		return nil, nil, err
@@ -102,21 +117,21 @@ func (c *Client) Follow(ctx context.Context, req *Request, check func(from, to *
 		if err != nil || resp.Status.Class() != StatusRedirect {
 			return resp, via, err
 		}
-		to, err := RedirectTarget(via, resp.Meta, MaxRedirects)
+		to, err := RedirectTarget(via, resp.Meta, p.Max)
 		if err != nil {
 			return resp, via, err
 		}
 		if CrossesOrigin(r.URL, to) {
-			if check == nil {
+			if p.CheckRedirect == nil {
 				return resp, via, nil
 			}
-			if err := check(r.URL, to); err != nil {
+			if err := p.CheckRedirect(via, to); err != nil {
 				if errors.Is(err, ErrUseLastResponse) {
 					return resp, via, nil
 				}
 				return resp, via, err
 			}
-			r.Certificate = nil // an identity never follows to another origin
+			r.Certificate = nil
 		}
 		if !isGemini(to) {
 			return resp, via, nil

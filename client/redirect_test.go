@@ -111,9 +111,9 @@ func TestFollow(t *testing.T) {
 	f := newFixture(t, redirector(other.url("/landing")))
 	var c Client
 	ctx := context.Background()
-	follow := func(path string, check func(from, to *url.URL) error) (*Response, []*url.URL, string, error) {
+	follow := func(path string, check func(via []*url.URL, to *url.URL) error) (*Response, []*url.URL, string, error) {
 		req, _ := NewRequest(f.url(path))
-		resp, via, err := c.Follow(ctx, req, check)
+		resp, via, err := c.Follow(ctx, req, FollowPolicy{CheckRedirect: check})
 		if err != nil {
 			return resp, via, "", err
 		}
@@ -145,21 +145,31 @@ func TestFollow(t *testing.T) {
 		t.Errorf("cross-host without a check: %v %v", err, resp)
 	}
 	var asked [2]string
-	resp, _, body, err = follow("/far", func(from, to *url.URL) error {
-		asked = [2]string{from.String(), to.String()}
+	resp, _, body, err = follow("/far", func(via []*url.URL, to *url.URL) error {
+		asked = [2]string{via[len(via)-1].String(), to.String()}
 		return nil
 	})
 	if err != nil || body != "other host" || asked[0] != f.url("/far") || asked[1] != other.url("/landing") {
 		t.Errorf("cross-host allowed: %v %q asked %v", err, body, asked)
 	}
 	refused := errors.New("refused by the user")
-	if _, _, _, err := follow("/far", func(from, to *url.URL) error { return refused }); !errors.Is(err, refused) {
+	if _, _, _, err := follow("/far", func([]*url.URL, *url.URL) error { return refused }); !errors.Is(err, refused) {
 		t.Errorf("cross-host refused: %v", err)
 	}
 	// Another scheme: asked, then handed back as the 3x response.
-	resp, _, _, err = follow("/web", func(from, to *url.URL) error { return nil })
+	resp, _, _, err = follow("/web", func([]*url.URL, *url.URL) error { return nil })
 	if err != nil || resp.Status != 30 || resp.Meta != "https://example.com/" {
 		t.Errorf("cross-scheme: %v %v", err, resp)
+	}
+
+	// A maximum of its own.
+	req, _ := NewRequest(f.url("/chain3"))
+	if _, via, err := c.Follow(ctx, req, FollowPolicy{Max: 2}); err == nil || !strings.Contains(err.Error(), "more than 2") || len(via) != 3 {
+		t.Errorf("chain of 3 with Max 2: %v, %d URLs", err, len(via))
+	}
+	req, _ = NewRequest(f.url("/chain2"))
+	if resp, via, err := c.Follow(ctx, req, FollowPolicy{Max: 2}); err != nil || resp.Status != 20 || len(via) != 3 {
+		t.Errorf("chain of 2 with Max 2: %v %v, %d URLs", err, resp, len(via))
 	}
 }
 

@@ -204,7 +204,7 @@ func TestFileServerRedirectFollows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, via, err := ts.Client().Follow(context.Background(), req, nil)
+	resp, via, err := ts.Client().Follow(context.Background(), req, client.FollowPolicy{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,11 +156,11 @@ func fetchOnce(ctx context.Context, c *client.Client, req *client.Request, follo
 		resp, err := c.Do(ctx, req)
 		return resp, req.URL, err
 	}
-	resp, via, err := c.Follow(ctx, req, func(from, to *url.URL) error {
+	resp, via, err := c.Follow(ctx, req, client.FollowPolicy{CheckRedirect: func(via []*url.URL, to *url.URL) error {
 		fmt.Fprintf(stderr, "propus: not following a redirect to another host or scheme: %s → %s\n",
-			sanitize.Line(from.String()), sanitize.Line(to.String()))
+			sanitize.Line(via[len(via)-1].String()), sanitize.Line(to.String()))
 		return client.ErrUseLastResponse
-	})
+	}})
 	return resp, via[len(via)-1], err
 }
 
