@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -33,12 +32,7 @@ const (
 )
 
 func TestEndToEndDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short (it builds propus and drives it in tmux)")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("end-to-end test: tmux is not installed (.ci/run installs it); skipping")
-	}
+	needTmux(t)
 	start := time.Now()
 	bin := buildPropus(t)
 	t.Logf("built propus in %v", time.Since(start).Round(time.Millisecond))

@@ -85,12 +85,7 @@ func e2eSite() *testserver.Mux {
 }
 
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short (it builds propus and drives it in tmux)")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("end-to-end test: tmux is not installed (.ci/run installs it); skipping")
-	}
+	needTmux(t)
 	start := time.Now()
 	bin := buildPropus(t)
 	t.Logf("built propus in %v", time.Since(start).Round(time.Millisecond))
@@ -572,12 +567,7 @@ func (s *convSite) log() string {
 }
 
 func TestEndToEndConversations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short (it builds propus and drives it in tmux)")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("end-to-end test: tmux is not installed (.ci/run installs it); skipping")
-	}
+	needTmux(t)
 	start := time.Now()
 	bin := buildPropus(t)
 	t.Logf("built propus in %v", time.Since(start).Round(time.Millisecond))
