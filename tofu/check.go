@@ -54,7 +54,7 @@ func (s *Store) Check(hostport string, chain []*x509.Certificate) (Result, error
 		return Result{Outcome: Match, Host: h}, nil
 	}
 	// Fast path: the pinned key, nothing to record. No file access.
-	if h, ok := s.hosts[addr]; ok && h.Fingerprint == fp {
+	if h, ok := s.file.Get()[addr]; ok && h.Fingerprint == fp {
 		if _, modified := refresh(h, chain[0], now); !modified {
 			return Result{Outcome: Match, Host: h}, nil
 		}

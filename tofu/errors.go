@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"propus/tofu/atomicfile"
 )
 
 // ErrNoCertificate is returned when a check or a trust is asked for without
@@ -39,21 +41,9 @@ func (e *ChangedError) Error() string {
 		e.New.Fingerprint, e.New.Expires.Format(time.DateOnly))
 }
 
-// ParseError reports a known-hosts file that does not parse. The file is
-// never overwritten while it does not parse.
-type ParseError struct {
-	Path string // the file
-	Line int    // 1-based line number
-	Err  error  // what is wrong with the line
-}
-
-// Error returns "tofu: PATH:LINE: problem".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("tofu: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a known-hosts file that does not parse (Store is
+// "known hosts"). The file is never overwritten while it does not parse.
+type ParseError = atomicfile.ParseError
 
 // SaveError reports that a change was made in memory but could not be
 // written to the file: the lock or the write failed, or the file no longer
@@ -61,19 +51,4 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // holds for the life of the Store. Check returns it together with a valid
 // Result; TOFU ignores it, so that a disk problem never breaks a connection;
 // Store.Err keeps the latest one.
-type SaveError struct {
-	Path string // the file
-	Err  error  // why it was not written
-}
-
-// Error explains what was not saved and why.
-func (e *SaveError) Error() string {
-	if pe, ok := errors.AsType[*ParseError](e.Err); ok {
-		return fmt.Sprintf("tofu: known hosts not saved: %s does not parse (line %d: %v) and is left as it is; fix or remove it",
-			e.Path, pe.Line, pe.Err)
-	}
-	return fmt.Sprintf("tofu: known hosts not saved to %s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *SaveError) Unwrap() error { return e.Err }
+type SaveError = atomicfile.SaveError

@@ -22,13 +22,16 @@ const headerPrefix = "# propus known hosts v"
 // fieldsComment is the second line of a written file, for people.
 const fieldsComment = "# address fingerprint expires first-seen last-seen"
 
+// storeName is the Store of the package's *ParseError and *SaveError.
+const storeName = "known hosts"
+
 // parseHosts parses a known-hosts file. It returns every well-formed entry
 // and a *ParseError for the first bad line, if any (after an unsupported
 // version header nothing is returned). Duplicate addresses are an error on
 // the later line; the first entry is kept.
-func parseHosts(path string, data []byte) (map[string]Host, *ParseError) {
+func parseHosts(path string, data []byte) (map[string]Host, error) {
 	hosts := map[string]Host{}
-	var first *ParseError
+	var first error
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	seen := map[string]int{}
 	for i, line := range strings.Split(string(data), "\n") {
@@ -39,7 +42,7 @@ func parseHosts(path string, data []byte) (map[string]Host, *ParseError) {
 		}
 		if line[0] == '#' {
 			if v, ok := strings.CutPrefix(line, headerPrefix); ok && v != "1" {
-				return map[string]Host{}, &ParseError{Path: path, Line: n,
+				return map[string]Host{}, &ParseError{Store: storeName, Path: path, Line: n,
 					Err: fmt.Errorf("unsupported format version v%s (this propus reads v1)", v)}
 			}
 			continue
@@ -52,7 +55,7 @@ func parseHosts(path string, data []byte) (map[string]Host, *ParseError) {
 		}
 		if err != nil {
 			if first == nil {
-				first = &ParseError{Path: path, Line: n, Err: err}
+				first = &ParseError{Store: storeName, Path: path, Line: n, Err: err}
 			}
 			continue
 		}
@@ -90,7 +93,7 @@ func parseLine(line string) (Host, error) {
 
 // formatHosts renders the file: the header, a comment naming the fields,
 // then one line per host sorted by address.
-func formatHosts(hosts map[string]Host) []byte {
+func formatHosts(hosts map[string]Host) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(fileHeader + "\n" + fieldsComment + "\n")
 	for _, addr := range slices.Sorted(maps.Keys(hosts)) {
@@ -98,7 +101,7 @@ func formatHosts(hosts map[string]Host) []byte {
 		fmt.Fprintf(&b, "%s %s %s %s %s\n", h.Address, h.Fingerprint,
 			formatTime(h.Expires), formatTime(h.FirstSeen), formatTime(h.LastSeen))
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -2,16 +2,13 @@ package tofu
 
 import (
 	"crypto/x509"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"propus/client"
+	"propus/tofu/atomicfile"
 )
 
 // LastSeenInterval is the resolution of Host.LastSeen: a matching key
@@ -42,11 +39,9 @@ type Store struct {
 	// system pool is used.
 	Roots *x509.CertPool
 
-	mu      sync.Mutex
-	path    string          // "" for a memory-only store
-	hosts   map[string]Host // the pins, as last read, written or changed
-	session map[string]Host // TrustOnce pins: this run only
-	err     error           // latest load or save error, nil after a save
+	mu      sync.Mutex                        // held across a decision and its save
+	file    atomicfile.Store[map[string]Host] // the pins
+	session map[string]Host                   // TrustOnce pins: this run only
 }
 
 // Open returns a store backed by the known-hosts file at path (the file
@@ -58,46 +53,22 @@ type Store struct {
 // what could be read (for a *ParseError, every well-formed line) and works
 // in memory, but it will not write to the file while the file fails to read
 // or parse: a broken file is never overwritten. Each change then returns a
-// *SaveError, and Err reports the problem until a later save succeeds.
+// *SaveError, and Err reports the problem until a later change reads the
+// file.
 func Open(path string) (*Store, error) {
-	s := &Store{path: path, hosts: map[string]Host{}}
-	if path == "" {
-		s.err = errors.New("tofu: Open: empty path")
-		return s, s.err
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
-		s.err = fmt.Errorf("tofu: %w", err)
-		return s, s.err
-	}
-	hosts, perr := parseHosts(path, data)
-	s.hosts = hosts
-	if perr != nil {
-		s.err = perr
-		return s, perr
-	}
-	return s, nil
+	s := &Store{}
+	err := s.file.Open(path, codec)
+	return s, err
 }
 
 // Path returns the file the store is kept in, or "" for a memory-only
 // store.
-func (s *Store) Path() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.path
-}
+func (s *Store) Path() string { return s.file.Path() }
 
 // Err returns the latest error reading or writing the file: the error from
-// Open, or a *SaveError from a later change. It is nil again after a change
-// is saved.
-func (s *Store) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
+// Open, or a *SaveError from a later change. It is nil again once a change
+// has read the file and, if it changed the pins, saved them.
+func (s *Store) Err() error { return s.file.Err() }
 
 // Lookup returns the pin for an address (in any spelling client.NormalizeAddress
 // accepts). A pin from TrustOnce takes precedence over the recorded one.
@@ -111,7 +82,7 @@ func (s *Store) Lookup(hostport string) (Host, bool) {
 	if h, ok := s.session[addr]; ok {
 		return h, true
 	}
-	h, ok := s.hosts[addr]
+	h, ok := s.file.Get()[addr]
 	return h, ok
 }
 
@@ -121,8 +92,9 @@ func (s *Store) Lookup(hostport string) (Host, bool) {
 func (s *Store) Hosts() []Host {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	all := make([]Host, 0, len(s.hosts)+len(s.session))
-	for addr, h := range s.hosts {
+	hosts := s.file.Get()
+	all := make([]Host, 0, len(hosts)+len(s.session))
+	for addr, h := range hosts {
 		if _, ok := s.session[addr]; !ok {
 			all = append(all, h)
 		}

@@ -10,22 +10,15 @@
 package bookmarks
 
 import (
-	"errors"
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"propus/browser/sanitize"
+	"propus/client"
 	"propus/tofu/atomicfile"
-)
-
-// fileMode and dirMode are the permissions of the file and of a directory
-// created for it: what a user bookmarks is private.
-const (
-	fileMode = 0o600
-	dirMode  = 0o700
 )
 
 // Bookmark is one bookmark.
@@ -46,10 +39,7 @@ type Store struct {
 	// Now returns the current time, for Added. If nil, time.Now is used.
 	Now func() time.Time
 
-	mu   sync.Mutex
-	path string     // "" for a memory-only store
-	bms  []Bookmark // as last read, written or changed, in file order
-	err  error      // latest load or save error, nil after a save
+	file atomicfile.Store[[]Bookmark] // in file order
 }
 
 // ParseError reports a bookmarks file (or an XBEL document given to
@@ -95,24 +85,9 @@ func (e *ExistsError) Error() string {
 // removes the file, changes work again). Bookmarks repeating an earlier
 // URL in the file are dropped.
 func Open(path string) (*Store, error) {
-	s := &Store{path: path}
-	if path == "" {
-		s.err = errors.New("bookmarks: Open: empty path")
-		return s, s.err
-	}
-	bms, err := readFile(path)
-	if err != nil {
-		s.err = err
-		return s, err
-	}
-	s.bms = bms
-	return s, nil
-}
-
-// readFile reads and parses the file at path. A missing file holds no
-// bookmarks.
-func readFile(path string) ([]Bookmark, error) {
-	return atomicfile.Read("bookmarks", path, parse)
+	s := &Store{}
+	err := s.file.Open(path, atomicfile.Codec[[]Bookmark]{Name: "bookmarks", Parse: parse, Format: format})
+	return s, err
 }
 
 // parse parses the file's content, dropping repeated URLs.
@@ -137,57 +112,37 @@ func dedupe(bs []Bookmark) []Bookmark {
 	return fileOrder(out)
 }
 
+// format returns the file's XBEL for bs.
+func format(bs []Bookmark) ([]byte, error) {
+	var buf bytes.Buffer
+	err := WriteXBEL(&buf, bs)
+	return buf.Bytes(), err
+}
+
 // Path returns the file the store is kept in, or "" for a memory-only
 // store.
-func (s *Store) Path() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.path
-}
+func (s *Store) Path() string { return s.file.Path() }
 
 // Err returns the latest error reading or writing the file: the error from
 // Open or Reload, or a *SaveError from a later change. It is nil again
-// after a change is saved.
-func (s *Store) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
+// once a change has read the file and saved.
+func (s *Store) Err() error { return s.file.Err() }
 
 // Reload re-reads the file, picking up what other processes wrote. If the
 // file does not read or parse, the store keeps what it had and the error
 // is returned (and kept for Err). A memory-only store has nothing to do.
-func (s *Store) Reload() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		return nil
-	}
-	bms, err := readFile(s.path)
-	if err != nil {
-		s.err = err
-		return err
-	}
-	s.bms, s.err = bms, nil
-	return nil
-}
+func (s *Store) Reload() error { return s.file.Reload() }
 
 // List returns every bookmark in file order (bookmarks of one folder are
 // together, each folder where its first bookmark was added). It reflects
 // the file as of the store's latest read or change.
-func (s *Store) List() []Bookmark {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return cloneAll(s.bms)
-}
+func (s *Store) List() []Bookmark { return cloneAll(s.file.Get()) }
 
 // Find returns the bookmark for url.
 func (s *Store) Find(url string) (Bookmark, bool) {
-	url = strings.TrimSpace(url)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := index(s.bms, url); i >= 0 {
-		return cloneOne(s.bms[i]), true
+	bms := s.file.Get()
+	if i := index(bms, strings.TrimSpace(url)); i >= 0 {
+		return cloneOne(bms[i]), true
 	}
 	return Bookmark{}, false
 }
@@ -196,10 +151,8 @@ func (s *Store) Find(url string) (Bookmark, bool) {
 // the top level "". A nested folder's parents are listed too ("Gemlogs"
 // for "Gemlogs/Tech").
 func (s *Store) Folders() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []string
-	for _, b := range s.bms {
+	for _, b := range s.file.Get() {
 		f := b.Folder
 		for f != "" {
 			out = append(out, f)
@@ -222,8 +175,8 @@ func (s *Store) Folders() []string {
 // an error.
 func (s *Store) Add(b Bookmark) error {
 	b = clean(b)
-	if err := checkURL(b.URL); err != nil {
-		return err
+	if err := client.CheckURL(b.URL); err != nil {
+		return fmt.Errorf("bookmarks: %w", err)
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		if i := index(bs, b.URL); i >= 0 {
@@ -245,7 +198,7 @@ func (s *Store) Import(bs []Bookmark) (added int, err error) {
 	var in []Bookmark
 	for _, b := range bs {
 		b = clean(b)
-		if checkURL(b.URL) == nil {
+		if client.CheckURL(b.URL) == nil {
 			in = append(in, b)
 		}
 	}
@@ -276,8 +229,8 @@ func (s *Store) Import(bs []Bookmark) (added int, err error) {
 func (s *Store) Update(oldURL string, b Bookmark) error {
 	oldURL = strings.TrimSpace(oldURL)
 	b = clean(b)
-	if err := checkURL(b.URL); err != nil {
-		return err
+	if err := client.CheckURL(b.URL); err != nil {
+		return fmt.Errorf("bookmarks: %w", err)
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		i := index(bs, oldURL)
@@ -312,67 +265,19 @@ func (s *Store) Remove(url string) error {
 	})
 }
 
-// update applies change to the freshest bookmarks and saves them. change
-// gets a copy it may modify and returns the new list, whether it differs,
-// and an error that cancels the change.
-//
-// For a file-backed store it takes the file lock, creating the directory if
-// needed, re-reads the file, applies change and writes the file atomically.
-// The store's list becomes what was read, plus the change if it was saved.
-// If the lock, the read or the write fails, or the file does not parse,
-// nothing changes and a *SaveError is returned.
+// update applies change to a copy of the freshest bookmarks and saves the
+// result in file order (atomicfile.Store.Update). change returns the new
+// list, whether it differs, and an error that cancels the change. If the
+// file cannot be locked, read or written, or does not parse, nothing
+// changes and a *SaveError is returned.
 func (s *Store) update(change func(bs []Bookmark) ([]Bookmark, bool, error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		bs, modified, err := change(cloneAll(s.bms))
-		if err != nil {
-			return err
-		}
-		if modified {
-			s.bms = fileOrder(bs)
-		}
-		return nil
-	}
-	var (
-		bs        []Bookmark
-		written   bool
-		changeErr error // change's own error, returned as it is
-	)
-	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
-		fresh, err := parse(s.path, old)
-		if err != nil {
+	return s.file.Update(func(cur []Bookmark) ([]Bookmark, bool, error) {
+		bs, modified, err := change(cloneAll(cur))
+		if err != nil || !modified {
 			return nil, false, err
 		}
-		s.bms = fresh
-		var modified bool
-		bs, modified, changeErr = change(cloneAll(fresh))
-		if changeErr != nil || !modified {
-			return nil, false, nil
-		}
-		bs = fileOrder(bs)
-		var buf strings.Builder
-		if err := WriteXBEL(&buf, bs); err != nil {
-			return nil, false, err
-		}
-		written = true
-		return []byte(buf.String()), true, nil
+		return fileOrder(bs), true, nil
 	})
-	switch {
-	case err != nil:
-		return s.saveFailed(err)
-	case !written:
-		return changeErr
-	}
-	s.bms, s.err = bs, nil
-	return nil
-}
-
-// saveFailed records and returns a *SaveError for err.
-func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Store: "bookmarks", Path: s.path, Err: err}
-	s.err = se
-	return se
 }
 
 // now returns the current time from s.Now or the clock, to the second (the
@@ -423,18 +328,6 @@ func cleanFolder(f string) string {
 		}
 	}
 	return strings.Join(segs, "/")
-}
-
-// checkURL reports an empty URL or one with white space or control
-// characters.
-func checkURL(u string) error {
-	if u == "" {
-		return errors.New("bookmarks: empty URL")
-	}
-	if strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
-		return fmt.Errorf("bookmarks: URL %q has white space or control characters", u)
-	}
-	return nil
 }
 
 // cloneOne returns b with its own copy of the tags.

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"propus/client"
 )
 
 // metadataOwner is the owner of the XBEL <metadata> element that carries
@@ -153,7 +155,7 @@ func parseXBEL(path string, data []byte) ([]Bookmark, error) {
 					}
 				}
 				b = clean(b)
-				if b.URL == "" || checkURL(b.URL) != nil {
+				if client.CheckURL(b.URL) != nil {
 					continue
 				}
 				out = append(out, b)

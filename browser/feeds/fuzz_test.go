@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"propus/client"
 )
 
 // checkFeed fails if f breaks a parser's promises: titles are one line
@@ -28,7 +30,7 @@ func checkFeed(t *testing.T, f Feed) {
 		if bad(e.Title) || e.Title == "" {
 			t.Errorf("entry title %q", e.Title)
 		}
-		if checkURL(e.URL) != nil {
+		if client.CheckURL(e.URL) != nil {
 			t.Errorf("entry URL %q", e.URL)
 		}
 		if p := e.Published; !p.IsZero() && (p.Location() != time.UTC || p.Year() < 1 || p.Year() > 9999) {

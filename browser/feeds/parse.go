@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"propus/browser/sanitize"
+	"propus/client"
 	"propus/gemtext"
 )
 
@@ -233,7 +234,7 @@ func resolve(base *url.URL, ref string) (string, bool) {
 	if base != nil {
 		ref = base.ResolveReference(u).String()
 	}
-	if checkURL(ref) != nil {
+	if client.CheckURL(ref) != nil {
 		return "", false
 	}
 	return ref, true

@@ -41,23 +41,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"propus/browser/sanitize"
+	"propus/client"
 	"propus/tofu/atomicfile"
 )
 
 // DefaultMaxEntries is how many entries per feed a store keeps when
 // MaxEntries is not set.
 const DefaultMaxEntries = 200
-
-// fileMode and dirMode are the permissions of the file and of a directory
-// created for it: what a user reads is private.
-const (
-	fileMode = 0o600
-	dirMode  = 0o700
-)
 
 // Subscription is one feed subscribed to.
 type Subscription struct {
@@ -86,11 +79,7 @@ type Store struct {
 	// Published, then Seen. If it is 0, DefaultMaxEntries.
 	MaxEntries int
 
-	mu   sync.Mutex
-	path string // "" for a memory-only store
-	st   state  // as of the latest read or change
-	data []byte // the file's content st was parsed from or written as, if known: a change finding it unchanged skips the parse
-	err  error  // latest load or save error, nil after a save
+	file atomicfile.Store[state]
 }
 
 // state is what the file holds.
@@ -135,24 +124,16 @@ func (e *NotFoundError) Error() string { return "feeds: no subscription to " + e
 // wrapping the *ParseError without touching the file, for as long as the
 // file does not parse (each change re-reads it).
 func Open(path string) (*Store, error) {
-	s := &Store{path: path}
-	if path == "" {
-		s.err = errors.New("feeds: Open: empty path")
-		return s, s.err
-	}
-	st, err := readFile(path)
-	if err != nil {
-		s.err = err
-		return s, err
-	}
-	s.st = st
-	return s, nil
-}
-
-// readFile reads and parses the file at path. A missing file holds
-// nothing.
-func readFile(path string) (state, error) {
-	return atomicfile.Read("feeds", path, parse)
+	s := &Store{}
+	err := s.file.Open(path, atomicfile.Codec[state]{
+		Name: "feeds",
+		Parse: func(path string, data []byte) (state, error) {
+			st, err := parse(path, data)
+			return s.tidy(st), err
+		},
+		Format: format,
+	})
+	return s, err
 }
 
 // parse reads the lines of a feeds file.
@@ -180,7 +161,7 @@ func parse(path string, data []byte) (state, error) {
 				return fail(errors.New("want feed<TAB>URL<TAB>ADDED<TAB>CHECKED<TAB>TITLE<TAB>ERROR"))
 			}
 			sub := Subscription{URL: fields[1], Title: fields[4], Error: fields[5]}
-			if err := checkURL(sub.URL); err != nil {
+			if err := client.CheckURL(sub.URL); err != nil {
 				return fail(err)
 			}
 			var err error
@@ -206,10 +187,10 @@ func parse(path string, data []byte) (state, error) {
 				return fail(errors.New("want entry<TAB>FEEDURL<TAB>URL<TAB>PUBLISHED<TAB>SEEN<TAB>READ<TAB>TITLE"))
 			}
 			e := Entry{Feed: fields[1], URL: fields[2], Title: fields[6]}
-			if err := checkURL(e.Feed); err != nil {
+			if err := client.CheckURL(e.Feed); err != nil {
 				return fail(err)
 			}
-			if err := checkURL(e.URL); err != nil {
+			if err := client.CheckURL(e.URL); err != nil {
 				return fail(err)
 			}
 			var err error
@@ -276,7 +257,7 @@ func appendTime(b []byte, t time.Time, dash bool) []byte {
 
 // format returns the file's text for st, which tidy has grouped: each
 // feed line followed by its entries.
-func format(st state) []byte {
+func format(st state) ([]byte, error) {
 	b := make([]byte, 0, 160*(len(st.subs)+len(st.entries)))
 	rest := st.entries // grouped by feed in the order of the feeds (tidy)
 	for _, s := range st.subs {
@@ -303,59 +284,32 @@ func format(st state) []byte {
 			b = append(b, read+e.Title+"\n"...)
 		}
 	}
-	return b
+	return b, nil
 }
 
 // Path returns the file the store is kept in, or "" for a memory-only
 // store.
-func (s *Store) Path() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.path
-}
+func (s *Store) Path() string { return s.file.Path() }
 
 // Err returns the latest error reading or writing the file: the error from
 // Open or Reload, or a *SaveError from a later change. It is nil again
-// after a change is saved.
-func (s *Store) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
+// once a change has read the file and saved.
+func (s *Store) Err() error { return s.file.Err() }
 
 // Reload re-reads the file, picking up what other processes wrote. If the
 // file does not read or parse, the store keeps what it had and the error
 // is returned (and kept for Err).
-func (s *Store) Reload() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		return nil
-	}
-	st, err := readFile(s.path)
-	if err != nil {
-		s.err = err
-		return err
-	}
-	s.st, s.data, s.err = s.tidy(st), nil, nil
-	return nil
-}
+func (s *Store) Reload() error { return s.file.Reload() }
 
 // Subscriptions returns the subscriptions in the order subscribed, as of
 // the store's latest read or change.
-func (s *Store) Subscriptions() []Subscription {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.st.subs)
-}
+func (s *Store) Subscriptions() []Subscription { return slices.Clone(s.file.Get().subs) }
 
 // Find returns the subscription to url.
 func (s *Store) Find(url string) (Subscription, bool) {
-	url = strings.TrimSpace(url)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if i := s.st.sub(url); i >= 0 {
-		return s.st.subs[i], true
+	st := s.file.Get()
+	if i := st.sub(strings.TrimSpace(url)); i >= 0 {
+		return st.subs[i], true
 	}
 	return Subscription{}, false
 }
@@ -363,12 +317,12 @@ func (s *Store) Find(url string) (Subscription, bool) {
 // Subscribe adds a subscription to url, at the end, with the given title
 // (made one safe line; it may be empty, and a refresh replaces it with the
 // feed's). If url is already subscribed to, only its title changes, to
-// title if that is not empty. An empty url, one longer than MaxURL, or one
-// with white space or control characters, is an error.
+// title if that is not empty. A url that client.CheckURL refuses is an
+// error.
 func (s *Store) Subscribe(url, title string) error {
 	url, title = strings.TrimSpace(url), cleanText(title)
-	if err := checkURL(url); err != nil {
-		return err
+	if err := client.CheckURL(url); err != nil {
+		return fmt.Errorf("feeds: %w", err)
 	}
 	now := s.now()
 	return s.update(func(st *state) error {
@@ -409,9 +363,8 @@ func (s *Store) Unsubscribe(url string) error {
 // date; a new one gets Seen now and counts in added. Entries that are no
 // longer in f are kept (a gemlog index may list only recent posts), but
 // only the MaxEntries newest of the feed (by Published, then Seen) are.
-// added counts the new entries among those kept. Entries of f whose URL is
-// empty or has white space or control characters are ignored, as are
-// repeats of a URL.
+// added counts the new entries among those kept. Entries of f whose URL
+// client.CheckURL refuses are ignored, as are repeats of a URL.
 //
 // Refreshing a URL that is not subscribed to (it was unsubscribed while
 // being fetched) is a *NotFoundError.
@@ -423,7 +376,7 @@ func (s *Store) Refreshed(feedURL string, f Feed, fetchErr error) (added int, er
 		seen := map[string]bool{}
 		for _, e := range f.Entries {
 			e.URL = strings.TrimSpace(e.URL)
-			if checkURL(e.URL) != nil || seen[e.URL] {
+			if client.CheckURL(e.URL) != nil || seen[e.URL] {
 				continue
 			}
 			seen[e.URL] = true
@@ -479,9 +432,7 @@ func (s *Store) Refreshed(feedURL string, f Feed, fetchErr error) (added int, er
 // Entries returns every entry of every subscription, newest first: by
 // Published, then Seen, then URL.
 func (s *Store) Entries() []Entry {
-	s.mu.Lock()
-	out := slices.Clone(s.st.entries)
-	s.mu.Unlock()
+	out := slices.Clone(s.file.Get().entries)
 	slices.SortStableFunc(out, func(a, b Entry) int {
 		if c := newer(a, b); c != 0 {
 			return c
@@ -512,52 +463,19 @@ func (s *Store) MarkAllRead() error {
 	})
 }
 
-// update applies change to the freshest state and saves it, as the
-// history store does: for a file-backed store it takes the file lock,
-// re-reads the file, applies change and writes the file atomically (if
-// anything changed). If the lock, the read or the write fails, or the file
-// does not parse, nothing changes and a *SaveError is returned. If change
-// fails, nothing is written and its error is returned as it is.
+// update applies change to a copy of the freshest state and saves the
+// result, tidied (atomicfile.Store.Update). If the file cannot be locked,
+// read or written, or does not parse, nothing changes and a *SaveError is
+// returned. If change fails, nothing is written and its error is returned
+// as it is.
 func (s *Store) update(change func(st *state) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		st := s.tidy(s.st.clone())
+	return s.file.Update(func(cur state) (state, bool, error) {
+		st := s.tidy(cur.clone())
 		if err := change(&st); err != nil {
-			return err
+			return state{}, false, err
 		}
-		s.st = s.tidy(st)
-		return nil
-	}
-	var next state
-	var written []byte
-	var changeErr error
-	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
-		if s.data == nil || !bytes.Equal(old, s.data) {
-			fresh, err := parse(s.path, old)
-			if err != nil {
-				return nil, false, err
-			}
-			s.st, s.data = s.tidy(fresh), old // what the file holds, whatever happens next
-		}
-		next = s.st.clone()
-		if err := change(&next); err != nil {
-			changeErr = err
-			return nil, false, err
-		}
-		next = s.tidy(next)
-		written = format(next)
-		return written, !bytes.Equal(written, old), nil
+		return s.tidy(st), true, nil
 	})
-	if changeErr != nil {
-		s.err = nil // the file was read and parsed
-		return changeErr
-	}
-	if err != nil {
-		return s.saveFailed(err)
-	}
-	s.st, s.data, s.err = next, written, nil
-	return nil
 }
 
 // tidy returns st with every feed's entries newest first and at most
@@ -601,13 +519,6 @@ func (s *Store) tidy(st state) state {
 	return st
 }
 
-// saveFailed records and returns a *SaveError for err.
-func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Store: "feeds", Path: s.path, Err: err}
-	s.err = se
-	return se
-}
-
 // now returns the current time from s.Now or the clock, to the second (the
 // resolution of the file) and in UTC.
 func (s *Store) now() time.Time {
@@ -634,23 +545,4 @@ func cleanEntry(e Entry) Entry {
 	e.Published = validTime(e.Published)
 	e.Seen = validTime(e.Seen)
 	return e
-}
-
-// MaxURL is the longest URL, in bytes, that the store keeps (and that a
-// parse returns): a longer one is refused.
-const MaxURL = 4096
-
-// checkURL reports an empty URL, one longer than MaxURL or one with white
-// space or control characters.
-func checkURL(u string) error {
-	if u == "" {
-		return errors.New("feeds: empty URL")
-	}
-	if len(u) > MaxURL {
-		return fmt.Errorf("feeds: URL longer than %d bytes", MaxURL)
-	}
-	if strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
-		return fmt.Errorf("feeds: URL %q has white space or control characters", u)
-	}
-	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"propus/client"
 )
 
 var t0 = time.Date(2026, 11, 21, 7, 0, 0, 0, time.UTC)
@@ -540,9 +542,9 @@ func TestRefreshedNormalises(t *testing.T) {
 func TestLongTitlesAndURLs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "feeds")
 	s := open(t, path)
-	long := "gemini://a/" + strings.Repeat("x", MaxURL)
+	long := "gemini://a/" + strings.Repeat("x", client.MaxStoredURL)
 	if err := s.Subscribe(long, ""); err == nil {
-		t.Error("a URL longer than MaxURL was subscribed to")
+		t.Error("a URL longer than client.MaxStoredURL was subscribed to")
 	}
 	s.Subscribe("gemini://a/", "")
 	title := strings.Repeat("é", MaxTitle) // 2 bytes each

@@ -24,22 +24,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"propus/browser/sanitize"
+	"propus/client"
 	"propus/tofu/atomicfile"
 )
 
 // DefaultMax is how many visits a store keeps when Max is not set.
 const DefaultMax = 10000
-
-// fileMode and dirMode are the permissions of the file and of a directory
-// created for it: where a user has been is private.
-const (
-	fileMode = 0o600
-	dirMode  = 0o700
-)
 
 // Visit is one visit of a page.
 type Visit struct {
@@ -61,10 +54,7 @@ type Store struct {
 	// time.Now is used.
 	Now func() time.Time
 
-	mu     sync.Mutex
-	path   string  // "" for a memory-only store
-	visits []Visit // oldest first
-	err    error   // latest load or save error, nil after a save
+	file atomicfile.Store[[]Visit] // oldest first
 }
 
 // ParseError reports a history file that does not parse (Store is
@@ -85,24 +75,16 @@ type SaveError = atomicfile.SaveError
 // wrapping the *ParseError without touching the file, for as long as the
 // file does not parse (each change re-reads it).
 func Open(path string) (*Store, error) {
-	s := &Store{path: path}
-	if path == "" {
-		s.err = errors.New("history: Open: empty path")
-		return s, s.err
-	}
-	vs, err := readFile(path)
-	if err != nil {
-		s.err = err
-		return s, err
-	}
-	s.visits = vs
-	return s, nil
-}
-
-// readFile reads and parses the file at path. A missing file holds no
-// visits.
-func readFile(path string) ([]Visit, error) {
-	return atomicfile.Read("history", path, parse)
+	s := &Store{}
+	err := s.file.Open(path, atomicfile.Codec[[]Visit]{
+		Name: "history",
+		Parse: func(path string, data []byte) ([]Visit, error) {
+			vs, err := parse(path, data)
+			return s.capped(vs), err
+		},
+		Format: format,
+	})
+	return s, err
 }
 
 // parse reads the lines of a history file, dropping earlier visits of a
@@ -131,7 +113,7 @@ func parse(path string, data []byte) ([]Visit, error) {
 		if len(fields) == 3 {
 			v.Title = fields[2]
 		}
-		if err := checkURL(v.URL); err != nil {
+		if err := client.CheckURL(v.URL); err != nil {
 			return nil, fail(err)
 		}
 		if v.Title != clean(v).Title {
@@ -161,55 +143,32 @@ func dedupe(vs []Visit) []Visit {
 }
 
 // format returns the file's text for vs.
-func format(vs []Visit) []byte {
+func format(vs []Visit) ([]byte, error) {
 	var b bytes.Buffer
 	for _, v := range vs {
 		b.WriteString(v.Time.UTC().Format(time.RFC3339) + "\t" + v.URL + "\t" + v.Title + "\n")
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 // Path returns the file the store is kept in, or "" for a memory-only
 // store.
-func (s *Store) Path() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.path
-}
+func (s *Store) Path() string { return s.file.Path() }
 
 // Err returns the latest error reading or writing the file: the error from
 // Open or Reload, or a *SaveError from a later change. It is nil again
-// after a change is saved.
-func (s *Store) Err() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
-}
+// once a change has read the file and saved.
+func (s *Store) Err() error { return s.file.Err() }
 
 // Reload re-reads the file, picking up what other processes wrote. If the
 // file does not read or parse, the store keeps what it had and the error
 // is returned (and kept for Err).
-func (s *Store) Reload() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		return nil
-	}
-	vs, err := readFile(s.path)
-	if err != nil {
-		s.err = err
-		return err
-	}
-	s.visits, s.err = s.capped(vs), nil
-	return nil
-}
+func (s *Store) Reload() error { return s.file.Reload() }
 
 // List returns every visit, newest first, as of the store's latest read or
 // change.
 func (s *Store) List() []Visit {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := slices.Clone(s.visits)
+	out := slices.Clone(s.file.Get())
 	slices.Reverse(out)
 	return out
 }
@@ -234,12 +193,12 @@ func (s *Store) Search(q string) []Visit {
 // Add records a visit at the end. An earlier visit of the same URL is
 // dropped (the URL moves to the end with the new time and title); beyond
 // Max visits, the oldest are dropped. A zero Time is now. The title is made
-// safe for a terminal on one line; an empty URL, or one with white space
-// or control characters, is an error.
+// safe for a terminal on one line; a URL client.CheckURL refuses is an
+// error.
 func (s *Store) Add(v Visit) error {
 	v = clean(v)
-	if err := checkURL(v.URL); err != nil {
-		return err
+	if err := client.CheckURL(v.URL); err != nil {
+		return fmt.Errorf("history: %w", err)
 	}
 	if v.Time.IsZero() {
 		v.Time = s.now()
@@ -255,33 +214,14 @@ func (s *Store) Clear() error {
 	return s.update(func([]Visit) []Visit { return nil })
 }
 
-// update applies change to the freshest visits and saves them, as the
-// bookmark store does: for a file-backed store it takes the file lock,
-// re-reads the file, applies change and writes the file atomically. If the
-// lock, the read or the write fails, or the file does not parse, nothing
-// changes and a *SaveError is returned.
+// update applies change to a copy of the freshest visits and saves the
+// result, capped (atomicfile.Store.Update): if the file cannot be locked,
+// read or written, or does not parse, nothing changes and a *SaveError is
+// returned.
 func (s *Store) update(change func(vs []Visit) []Visit) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.path == "" {
-		s.visits = s.capped(change(slices.Clone(s.visits)))
-		return nil
-	}
-	var vs []Visit
-	err := atomicfile.Update(s.path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
-		fresh, err := parse(s.path, old)
-		if err != nil {
-			return nil, false, err
-		}
-		s.visits = s.capped(fresh)
-		vs = s.capped(change(slices.Clone(s.visits)))
-		return format(vs), true, nil
+	return s.file.Update(func(cur []Visit) ([]Visit, bool, error) {
+		return s.capped(change(slices.Clone(cur))), true, nil
 	})
-	if err != nil {
-		return s.saveFailed(err)
-	}
-	s.visits, s.err = vs, nil
-	return nil
 }
 
 // capped returns the newest Max visits of vs.
@@ -294,13 +234,6 @@ func (s *Store) capped(vs []Visit) []Visit {
 		vs = slices.Delete(vs, 0, n)
 	}
 	return vs
-}
-
-// saveFailed records and returns a *SaveError for err.
-func (s *Store) saveFailed(err error) error {
-	se := &SaveError{Store: "history", Path: s.path, Err: err}
-	s.err = se
-	return se
 }
 
 // now returns the current time from s.Now or the clock, to the second (the
@@ -322,16 +255,4 @@ func clean(v Visit) Visit {
 		v.Time = v.Time.UTC().Truncate(time.Second)
 	}
 	return v
-}
-
-// checkURL reports an empty URL or one with white space or control
-// characters.
-func checkURL(u string) error {
-	if u == "" {
-		return errors.New("history: empty URL")
-	}
-	if strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
-		return fmt.Errorf("history: URL %q has white space or control characters", u)
-	}
-	return nil
 }

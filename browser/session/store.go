@@ -24,8 +24,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
+	"propus/client"
 	"propus/tofu/atomicfile"
 )
 
@@ -58,21 +58,9 @@ type Session struct {
 	Active int   `json:"active"`
 }
 
-// ParseError reports a session file that does not parse. Save never
-// overwrites it.
-type ParseError struct {
-	Path string // the file
-	Line int    // 1-based line number
-	Err  error  // what is wrong
-}
-
-// Error returns "session: PATH:LINE: problem".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("session: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a session file that does not parse (Store is
+// "session"). Save never overwrites it.
+type ParseError = atomicfile.ParseError
 
 // Load reads the session at path. A missing or empty file is an empty
 // session; one that does not parse is a *ParseError.
@@ -98,15 +86,15 @@ func parse(path string, data []byte) (Session, error) {
 		case errors.As(err, &te):
 			off = te.Offset
 		}
-		return Session{}, &ParseError{Path: path, Line: lineAt(data, off), Err: err}
+		return Session{}, &ParseError{Store: "session", Path: path, Line: lineAt(data, off), Err: err}
 	}
 	if dec.More() {
-		return Session{}, &ParseError{Path: path, Line: lineAt(data, dec.InputOffset()), Err: errors.New("text after the session")}
+		return Session{}, &ParseError{Store: "session", Path: path, Line: lineAt(data, dec.InputOffset()), Err: errors.New("text after the session")}
 	}
 	for _, t := range s.Tabs {
 		for _, e := range append(append([]Entry{t.Current}, t.Back...), t.Forward...) {
-			if err := checkURL(e.URL); err != nil {
-				return Session{}, &ParseError{Path: path, Line: lineOf(data, e.URL), Err: err}
+			if err := client.CheckURL(e.URL); err != nil {
+				return Session{}, &ParseError{Store: "session", Path: path, Line: lineOf(data, e.URL), Err: err}
 			}
 		}
 	}
@@ -131,18 +119,6 @@ func lineOf(data []byte, u string) int {
 	return 1
 }
 
-// checkURL reports an empty URL or one with white space or control
-// characters.
-func checkURL(u string) error {
-	if u == "" {
-		return errors.New("empty URL")
-	}
-	if strings.ContainsFunc(u, func(r rune) bool { return r <= ' ' || r == 0x7f || r >= 0x80 && r <= 0x9f }) {
-		return fmt.Errorf("URL %q has white space or control characters", u)
-	}
-	return nil
-}
-
 // Save writes s to path: it takes the file's lock, checks that the file
 // there (if any) parses, and replaces it atomically, 0600. A file that
 // does not parse is left as it is and its *ParseError returned.
@@ -152,7 +128,7 @@ func Save(path string, s Session) error {
 	}
 	for _, t := range s.Tabs {
 		for _, e := range append(append([]Entry{t.Current}, t.Back...), t.Forward...) {
-			if err := checkURL(e.URL); err != nil {
+			if err := client.CheckURL(e.URL); err != nil {
 				return fmt.Errorf("session: %w", err)
 			}
 		}

@@ -45,20 +45,9 @@ type Scopes struct {
 // scopeMap is the mapping itself: identity name to its sorted scopes.
 type scopeMap map[string][]Scope
 
-// ParseError reports a malformed line in a scopes file.
-type ParseError struct {
-	Path string // the file
-	Line int    // 1-based line number
-	Err  error  // what is wrong
-}
-
-// Error returns "identity: <path>:<line>: <what is wrong>".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("identity: %s:%d: %v", e.Path, e.Line, e.Err)
-}
-
-// Unwrap returns e.Err.
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a malformed line in a scopes file (Store is
+// "identity").
+type ParseError = atomicfile.ParseError
 
 // LoadScopes reads the scopes file at path. A missing file gives an empty
 // mapping. A malformed line gives a *ParseError naming the line, and no
@@ -88,21 +77,21 @@ func parseScopes(path string, data []byte) (scopeMap, error) {
 		}
 		j := strings.IndexAny(line, " \t")
 		if j < 0 {
-			return nil, &ParseError{Path: path, Line: n, Err: errors.New("want \"<scope-url> <identity-name>\"")}
+			return nil, &ParseError{Store: "identity", Path: path, Line: n, Err: errors.New("want \"<scope-url> <identity-name>\"")}
 		}
 		scopeText, name := line[:j], strings.TrimSpace(line[j+1:])
 		sc, err := parseScope(scopeText)
 		if err != nil {
-			return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("invalid scope %q: %w", scopeText, err)}
+			return nil, &ParseError{Store: "identity", Path: path, Line: n, Err: fmt.Errorf("invalid scope %q: %w", scopeText, err)}
 		}
 		if p := nameProblem(name); p != "" {
-			return nil, &ParseError{Path: path, Line: n, Err: fmt.Errorf("invalid identity name %q: %s", name, p)}
+			return nil, &ParseError{Store: "identity", Path: path, Line: n, Err: fmt.Errorf("invalid identity name %q: %s", name, p)}
 		}
 		if prev, dup := owner[sc]; dup {
 			if slices.Contains(m[name], sc) {
 				continue // the same line twice
 			}
-			return nil, &ParseError{Path: path, Line: n,
+			return nil, &ParseError{Store: "identity", Path: path, Line: n,
 				Err: fmt.Errorf("scope %s is already given to another identity on line %d", sc, prev)}
 		}
 		owner[sc] = n
