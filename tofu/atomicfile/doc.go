@@ -11,6 +11,12 @@
 //		// ... parse old, merge the change, return the new content ...
 //	})
 //
+// Store wraps that cycle for a store whose file holds a value of type T:
+// it keeps the value in memory, parses and formats it with a Codec, merges
+// every change into what the file holds now, and never overwrites a file
+// that does not parse (ParseError, SaveError). The bookmark, history, feed
+// and known-hosts stores are built on it.
+//
 // Readers need no lock: WriteFile replaces the file with a rename, which is
 // atomic, so os.ReadFile never sees a partial write.
 package atomicfile
