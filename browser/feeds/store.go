@@ -470,7 +470,7 @@ func (s *Store) MarkAllRead() error {
 // as it is.
 func (s *Store) update(change func(st *state) error) error {
 	return s.file.Update(func(cur state) (state, bool, error) {
-		st := s.tidy(cur.clone())
+		st := cur.clone() // tidy already: as parsed or saved
 		if err := change(&st); err != nil {
 			return state{}, false, err
 		}
