@@ -570,13 +570,21 @@ func (h *slowHandler) ServeGemini(w testserver.ResponseWriter, r *testserver.Req
 
 func (h *slowHandler) free() { h.releaseOnce.Do(func() { close(h.release) }) }
 
-// waitChan waits for a value from ch, or fails the test after waitTimeout.
-func waitChan(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(waitTimeout):
-		t.Fatalf("waited in vain for %s", what)
+// waitChan handles messages until ch yields a value, and fails the test
+// after waitTimeout.
+func (d *driver) waitChan(ch <-chan struct{}, what string) {
+	d.t.Helper()
+	deadline := time.NewTimer(waitTimeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case <-ch:
+			return
+		case r := <-d.results:
+			d.receive(r)
+		case <-deadline.C:
+			d.t.Fatalf("waited in vain for %s; the screen shows:\n%s", what, d.screen())
+		}
 	}
 }
 
@@ -586,7 +594,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 	mux.Handle("/slow", slow)
 	s := newSite(t, mux)
 	d := newDriver(t, 80, 24, false, s.URL+"/slow")
-	d.waitFor("first part")
+	d.waitForNoSettle("first part") // the rest is held back
 	if !d.page().loading {
 		t.Fatal("the page is not loading")
 	}
@@ -595,7 +603,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 		t.Errorf("esc: the status line says %q", st)
 	}
 	slow.free()
-	waitChan(t, slow.done, "the slow handler to return")
+	d.waitChan(slow.done, "the slow handler to return")
 	d.settle()
 	p := d.page()
 	if p.loading || d.m.tab().loading != "" || d.m.busy() {
@@ -621,22 +629,22 @@ func TestStaleLoadIsDropped(t *testing.T) {
 			s := newSite(t, mux)
 			d := newDriver(t, 80, 24, false, s.URL+"/")
 			d.waitLoaded()
-			d.press("1")
-			waitChan(t, slow.startedRequests, "the slow request")
+			d.pressNoWait("1") // the slow load is held open until free
+			d.waitChan(slow.startedRequests, "the slow request")
 			if tc.header {
-				d.waitFor("slow first part")
-				d.press("o")
+				d.waitForNoSettle("slow first part")
+				d.pressNoWait("o")
 				d.typeText(s.URL + "/fast")
-				d.press("enter")
+				d.pressNoWait("enter")
 			} else {
 				if !strings.Contains(d.screen(), "# Start") || d.m.tab().loading == "" {
 					t.Fatalf("not loading from the start page:\n%s", d.screen())
 				}
-				d.press("2") // the start page is still shown: follow its other link
+				d.pressNoWait("2") // the start page is still shown: follow its other link
 			}
-			d.waitFor("# Fast page")
+			d.waitForNoSettle("# Fast page")
 			slow.free()
-			waitChan(t, slow.done, "the slow handler to return")
+			d.waitChan(slow.done, "the slow handler to return")
 			d.settle()
 			scr := d.screen()
 			if !strings.Contains(scr, "# Fast page") || strings.Contains(scr, "Slow") || strings.Contains(scr, "SLOW") {
@@ -669,8 +677,8 @@ func TestCancelledLoadLeavesNoHistory(t *testing.T) {
 	s := newSite(t, mux)
 	d := newDriver(t, 80, 24, false, s.URL+"/")
 	d.waitLoaded()
-	d.press("1")
-	waitChan(t, slow.startedRequests, "the slow request")
+	d.pressNoWait("1") // the slow load is held open until esc
+	d.waitChan(slow.startedRequests, "the slow request")
 	d.press("esc")
 	if st := d.statusLine(); !strings.Contains(st, "Cancelled") || d.m.busy() {
 		t.Errorf("esc: status %q, busy %v", st, d.m.busy())
@@ -1075,8 +1083,8 @@ func TestFrameWidths(t *testing.T) {
 				check("51")
 				d.press("o")
 				d.typeText(s.URL + "/slow")
-				d.press("enter")
-				waitChan(t, slow.startedRequests, "the slow request")
+				d.pressNoWait("enter") // the slow load is held open until esc
+				d.waitChan(slow.startedRequests, "the slow request")
 				check("loading")
 				d.press("esc", "t")
 				check("two tabs")

@@ -296,7 +296,6 @@ func TestIdentityCancel(t *testing.T) {
 		t.Errorf("a bad name was not refused:\n%s", scr)
 	}
 	d.press("esc", "esc")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/door -", "/door -")
 }
 
@@ -311,7 +310,6 @@ func TestIdentityTLS12(t *testing.T) {
 		t.Errorf("the warning:\n%s", scr)
 	}
 	d.press("esc")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/private/ -")
 	if name := savedFor(t, scopesPath, s.URL+"/private/"); name != "" {
 		t.Errorf("a cancelled warning saved a scope for %s", name)
@@ -321,7 +319,6 @@ func TestIdentityTLS12(t *testing.T) {
 	d.waitFor("Choose the identity to send")
 	d.press("enter", "enter")
 	d.waitFor("This server speaks TLS 1.2")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/private/ -", "/private/ -")
 	d.press("y")
 	d.waitFor("Hello alice at /private/")

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -223,7 +222,6 @@ func TestInputCancel(t *testing.T) {
 	if p := d.page(); p.address != s.URL+"/" {
 		t.Errorf("the page is now %q, want the one it was", p.address)
 	}
-	d.pump(100 * time.Millisecond)
 	s.want(t, "/", "/search")
 
 	// A tab that had nothing to show shows the prompt as a page, which r

@@ -58,13 +58,23 @@ func (s *hopSite) want(t *testing.T, paths ...string) {
 // line shown on the way (each once, in order).
 func (d *driver) statuses(cond func() bool, what string) []string {
 	d.t.Helper()
+	return d.statusesDuring(func() { d.waitUntil(cond, what) })
+}
+
+// statusesDuring runs do and returns every status line shown meanwhile,
+// after each message the model handled (each once, in order).
+func (d *driver) statusesDuring(do func()) []string {
+	d.t.Helper()
 	var seen []string
-	d.waitUntil(func() bool {
+	record := func() {
 		if st := strings.TrimSpace(d.statusLine()); len(seen) == 0 || seen[len(seen)-1] != st {
 			seen = append(seen, st)
 		}
-		return cond()
-	}, what)
+	}
+	record()
+	d.watch = record
+	defer func() { d.watch = nil }()
+	do()
 	return seen
 }
 
