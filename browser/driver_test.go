@@ -240,6 +240,28 @@ func (d *driver) pressNoWait(keys ...string) {
 	}
 }
 
+// pressThen presses keys, settling after each, and fails the test
+// unless cond, which must not hold before them, holds after: what a
+// waitUntil after press becomes, since press settles. what names the
+// state cond tests.
+func (d *driver) pressThen(cond func() bool, what string, keys ...string) {
+	d.t.Helper()
+	if cond() {
+		d.t.Fatalf("before %q: %s holds already, so pressing checks nothing; the screen shows:\n%s", keys, what, d.screen())
+	}
+	d.press(keys...)
+	d.expect(cond(), what)
+}
+
+// expect fails the test, showing the screen, unless ok; what names the
+// state expected. After press, which settles, it takes a wait's place.
+func (d *driver) expect(ok bool, what string) {
+	d.t.Helper()
+	if !ok {
+		d.t.Fatalf("want %s; the screen shows:\n%s", what, d.screen())
+	}
+}
+
 // typeText types s into whatever has the focus, without settling.
 func (d *driver) typeText(s string) {
 	d.mark()
@@ -289,8 +311,11 @@ func (d *driver) settle() {
 }
 
 // waitFor handles messages until the screen (ANSI stripped) contains
-// want, then settles, and returns the screen. It fails the test when
-// want cannot come any more (no command in flight) or after waitTimeout.
+// want, then settles, and returns the screen. It fails the test at once
+// when the screen showed want already before the last input (key, send,
+// typing or advance): waiting for it would check nothing. It fails too
+// when want cannot come any more (no command in flight) or after
+// waitTimeout.
 func (d *driver) waitFor(want string) string {
 	d.t.Helper()
 	d.waitForThen(want, true)
@@ -308,14 +333,22 @@ func (d *driver) waitForNoSettle(want string) string {
 // waitForThen is waitFor, settling after when settle is true.
 func (d *driver) waitForThen(want string, settle bool) {
 	d.t.Helper()
+	if strings.Contains(d.before, want) {
+		d.t.Fatalf("waitFor(%q): the screen showed it before the last input already, so waiting for it checks nothing; the screen shows:\n%s", want, d.screen())
+	}
 	d.handleUntil(func() bool { return strings.Contains(d.screen(), want) }, "the screen to show "+strconv.Quote(want), settle)
 }
 
 // waitUntil handles messages until cond holds, then settles. It fails
-// the test when cond cannot come true any more (no command in flight) or
-// after waitTimeout, naming what it waited for.
+// the test at once when cond holds before it has handled any message:
+// waiting would check nothing (after press, which settles, check the
+// state instead). It fails too when cond cannot come true any more (no
+// command in flight) or after waitTimeout, naming what it waited for.
 func (d *driver) waitUntil(cond func() bool, what string) {
 	d.t.Helper()
+	if cond() {
+		d.t.Fatalf("waited for %s, which holds already: waiting checks nothing; the screen shows:\n%s", what, d.screen())
+	}
 	d.handleUntil(cond, what, true)
 }
 
@@ -342,10 +375,20 @@ func (d *driver) handleUntil(cond func() bool, what string, settle bool) {
 	}
 }
 
-// waitLoaded waits until no tab is loading and every page has arrived.
+// waitLoaded waits until no tab is loading and every page has arrived;
+// like waitUntil, it fails at once when they all had already.
 func (d *driver) waitLoaded() string {
 	d.t.Helper()
 	d.waitUntil(d.loaded, "the loads to end")
+	return d.screen()
+}
+
+// wantLoaded fails the test unless no tab is loading and every page has
+// arrived, and returns the screen: waitLoaded's place after press, which
+// settles.
+func (d *driver) wantLoaded() string {
+	d.t.Helper()
+	d.expect(d.loaded(), "the loads ended")
 	return d.screen()
 }
 

@@ -82,7 +82,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/log/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to My gemlog (2 entries)")
 	again, err := feeds.Open(path)
@@ -94,7 +94,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/news/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("tab", "S")
 	d.waitFor("Subscribed to Atom news (1 entry)")
 
@@ -102,7 +102,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/fragile/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to Fragile log")
 
@@ -212,7 +212,7 @@ func TestFeedsPageButtonsOnlyThere(t *testing.T) {
 	d.press("1") // a page's link to about:feeds?read just opens about:feeds
 	d.waitFor("No subscription yet")
 	d.press("H")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to Sly log")
 	d.press("F")

@@ -280,7 +280,7 @@ func TestHistoryReloadsOldPages(t *testing.T) {
 	}
 	for range maxCachedPages + 1 {
 		d.press("H")
-		d.waitLoaded()
+		d.wantLoaded()
 	}
 	d.waitFor("Line 10")
 	if n := s.count("/0"); n != 2 {
@@ -300,7 +300,7 @@ func TestReload(t *testing.T) {
 	}
 	top := d.page().view.Top
 	d.press("r")
-	d.waitLoaded()
+	d.wantLoaded()
 	if n := s.count("/long"); n != 2 {
 		t.Fatalf("r: the page was requested %d times, want 2", n)
 	}
@@ -315,22 +315,20 @@ func TestReload(t *testing.T) {
 func TestUpAndRoot(t *testing.T) {
 	s := newSite(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		w.WriteHeader(client.StatusSuccess, "text/gemini")
-		fmt.Fprintf(w, "# At %s\n", r.URL.Path)
+		fmt.Fprintf(w, "# At %s.\n", r.URL.Path) // "." ends the path: /a/ is no prefix of /a/b/
 	}))
 	d := newDriver(t, 80, 24, false, s.URL+"/a/b/c.gmi")
-	d.waitFor("# At /a/b/c.gmi")
-	d.press("u")
-	d.waitFor("# At /a/b/")
-	d.press("u")
-	d.waitFor("# At /a/")
-	d.press("H")
-	d.waitFor("# At /a/b/")
-	d.press("U")
-	d.waitFor("# At /")
-	wantPaths(t, s, "/a/b/c.gmi", "/a/b/", "/a/", "/")
-	if d.page().address != s.URL+"/" {
-		t.Errorf("U went to %s", d.page().address)
+	d.waitFor("# At /a/b/c.gmi.")
+	for _, step := range []struct{ key, path string }{
+		{"u", "/a/b/"}, {"u", "/a/"}, {"H", "/a/b/"}, {"U", "/"},
+	} {
+		d.press(step.key)
+		d.waitFor("# At " + step.path + ".")
+		if got := d.page().address; got != s.URL+step.path {
+			t.Errorf("%s went to %s, want %s", step.key, got, s.URL+step.path)
+		}
 	}
+	wantPaths(t, s, "/a/b/c.gmi", "/a/b/", "/a/", "/")
 }
 
 func TestSearch(t *testing.T) {
@@ -893,12 +891,11 @@ func TestDownload(t *testing.T) {
 	if !strings.Contains(scr, "cat.png (image/png)") || !regexp.MustCompile(`s +save to `+regexp.QuoteMeta(dir)).MatchString(scr) {
 		t.Fatalf("the download question:\n%s", scr)
 	}
-	d.press("s")
 	path := filepath.Join(dir, "cat.png")
-	d.waitUntil(func() bool {
+	d.pressThen(func() bool {
 		b, err := os.ReadFile(path)
 		return err == nil && bytes.Equal(b, []byte(png))
-	}, "the file "+path)
+	}, "the file "+path, "s")
 	d.waitFor("Saved " + path)
 	if d.m.download != nil || d.m.busy() {
 		t.Error("the download is still shown as running")
@@ -1074,7 +1071,7 @@ func TestFrameWidths(t *testing.T) {
 				d.typeText(long)
 				check("long URL typed")
 				d.press("enter")
-				d.waitLoaded()
+				d.wantLoaded()
 				check("long URL loaded")
 				d.press("o")
 				d.typeText(s.URL + "/51")

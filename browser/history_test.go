@@ -39,7 +39,7 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 	d.waitFor("Capsule home")
 	d.press("1")
 	d.waitFor("Second page")
-	d.waitUntil(func() bool { return len(hs.List()) == 2 }, "two visits in the store")
+	d.expect(len(hs.List()) == 2, "two visits in the store")
 
 	again, err := history.Open(path)
 	if err != nil {
@@ -98,15 +98,14 @@ func TestHistoryNeverRecordsSensitiveInput(t *testing.T) {
 	hs, _ := historyStore(t)
 	d := newDriverOpts(t, 100, 30, Options{History: hs}, s.URL+"/")
 	d.waitLoaded()
-	d.waitUntil(func() bool { return len(hs.List()) == 1 }, "the home page recorded")
-	d.press("2") // Log in: an 11
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.expect(len(hs.List()) == 1, "the home page recorded")
+	d.pressThen(d.inputDialogOpen, "the input dialog", "2") // Log in: an 11
 	d.typeText("hunter2")
 	d.press("enter")
 	d.waitFor("# Welcome")
 	d.press("1") // a page after it is recorded again
 	d.waitFor("/account")
-	d.waitUntil(func() bool { return len(hs.List()) == 2 }, "the account page recorded")
+	d.expect(len(hs.List()) == 2, "the account page recorded")
 	for _, v := range hs.List() {
 		if strings.Contains(v.URL, "hunter2") || strings.Contains(v.URL, "/login") {
 			t.Errorf("the history holds %q", v.URL)

@@ -66,7 +66,7 @@ func (s *certSite) want(t *testing.T, want ...string) {
 // hello is a page naming the client certificate and the path.
 var hello = testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 	w.WriteHeader(client.StatusSuccess, "text/gemini")
-	fmt.Fprintf(w, "# Hello %s at %s\n", commonName(r), r.URL.Path)
+	fmt.Fprintf(w, "# Hello %s at %s.\n", commonName(r), r.URL.Path) // "." ends the path: /a is no prefix of /a/b
 })
 
 // privateSite serves hello everywhere, behind RequireCertificate under
@@ -149,7 +149,7 @@ func TestIdentityCreate(t *testing.T) {
 	d.waitFor("New identity:")
 	d.typeText("alice")
 	d.press("enter")
-	d.waitFor("Hello alice at /private/")
+	d.waitFor("Hello alice at /private/.")
 	s.want(t, "/private/ -", "/private/ alice")
 	if st := d.statusLine(); !strings.Contains(st, "id: alice") {
 		t.Errorf("the status line does not name the identity: %q", st)
@@ -157,7 +157,7 @@ func TestIdentityCreate(t *testing.T) {
 	if n := len(d.m.tab().back); n != 0 {
 		t.Errorf("repeating the request added %d history entries", n)
 	}
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/private/deeper") == "alice" }, "the scope to be saved")
+	d.expect(savedFor(t, scopesPath, s.URL+"/private/deeper") == "alice", "the scope saved")
 	fi, err := os.Stat(filepath.Join(opts.Identities.Dir, "alice.key"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the key file: %v, %v", fi, err)
@@ -165,7 +165,7 @@ func TestIdentityCreate(t *testing.T) {
 
 	// Below the path the identity goes by itself; above it, never.
 	d.open(s.URL + "/private/sub/page")
-	d.waitFor("Hello alice at /private/sub/page")
+	d.waitFor("Hello alice at /private/sub/page.")
 	d.open(s.URL + "/")
 	d.waitFor("Hello - at /")
 	if st := d.statusLine(); strings.Contains(st, "id:") {
@@ -194,7 +194,7 @@ func TestIdentityThisTimeOnly(t *testing.T) {
 		}
 	}
 	d.press("t")
-	d.waitFor("Hello alice at /private/a")
+	d.waitFor("Hello alice at /private/a.")
 	d.press("r")
 	d.waitFor("Choose the identity to send")
 	s.want(t, "/private/a -", "/private/a alice", "/private/a -")
@@ -209,13 +209,13 @@ func TestIdentityWholeHost(t *testing.T) {
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/a")
 	d.waitFor("Choose the identity to send")
 	d.press("enter", "w")
-	d.waitFor("Hello alice at /private/a")
+	d.waitFor("Hello alice at /private/a.")
 	d.open(s.URL + "/private/b")
-	d.waitFor("Hello alice at /private/b")
+	d.waitFor("Hello alice at /private/b.")
 	d.open(s.URL + "/")
-	d.waitFor("Hello alice at /")
+	d.waitFor("Hello alice at /.")
 	s.want(t, "/private/a -", "/private/a alice", "/private/b alice", "/ alice")
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/anywhere") == "alice" }, "the host's scope to be saved")
+	d.expect(savedFor(t, scopesPath, s.URL+"/anywhere") == "alice", "the host's scope saved")
 
 	other := privateSite(t, false)
 	d.open(other.URL + "/")
@@ -243,9 +243,9 @@ func TestIdentityNotAuthorised(t *testing.T) {
 		}
 	}
 	d.press("down", "enter", "enter")
-	d.waitFor("Hello bob at /club/")
+	d.waitFor("Hello bob at /club/.")
 	s.want(t, "/club/ alice", "/club/ bob")
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/club/") == "bob" }, "the scope to move to bob")
+	d.expect(savedFor(t, scopesPath, s.URL+"/club/") == "bob", "the scope moved to bob")
 }
 
 func TestIdentityNotValid(t *testing.T) {
@@ -267,7 +267,7 @@ func TestIdentityNotValid(t *testing.T) {
 	}
 	d.typeText("fresh")
 	d.press("enter")
-	d.waitFor("Hello fresh at /private/x")
+	d.waitFor("Hello fresh at /private/x.")
 	s.want(t, "/private/x old", "/private/x fresh")
 }
 
@@ -321,7 +321,7 @@ func TestIdentityTLS12(t *testing.T) {
 	d.waitFor("This server speaks TLS 1.2")
 	s.want(t, "/private/ -", "/private/ -")
 	d.press("y")
-	d.waitFor("Hello alice at /private/")
+	d.waitFor("Hello alice at /private/.")
 	s.want(t, "/private/ -", "/private/ -", "/private/ alice")
 }
 

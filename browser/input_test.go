@@ -82,6 +82,9 @@ func (d *driver) pressMsg(k tea.KeyPressMsg) {
 	d.settle()
 }
 
+// inputDialogOpen reports whether an input dialog is open.
+func (d *driver) inputDialogOpen() bool { _, ok := d.m.dialog.(*inputDialog); return ok }
+
 // inputDialog returns the open input dialog, failing the test when there
 // is none.
 func (d *driver) inputDialog() *inputDialog {
@@ -99,8 +102,7 @@ func openInput(t *testing.T, s *inputServer, w, h int, noColor bool, n string) *
 	t.Helper()
 	d := newDriver(t, w, h, noColor, s.URL+"/")
 	d.waitLoaded()
-	d.press(n)
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.pressThen(d.inputDialogOpen, "the input dialog", n)
 	return d
 }
 
@@ -238,8 +240,7 @@ func TestInputCancel(t *testing.T) {
 	if d.press("x"); !strings.Contains(d.statusLine(), "10 INPUT") {
 		t.Errorf("the status line is %q", d.statusLine())
 	}
-	d.press("r")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the dialog again")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the dialog again", "r")
 	d.inputDialog()
 
 	// A tab in the background does not ask over the one in view.
@@ -326,8 +327,7 @@ func TestInputSensitive(t *testing.T) {
 	noSecret("the history", d.m.history)
 
 	// A reload asks again rather than sending the answer again.
-	d.press("r")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the prompt again")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the prompt again", "r")
 	s.want(t, "/", "/login", "/login?"+secret, "/account", "/login")
 }
 

@@ -143,7 +143,8 @@ func TestSanitizeHostilePage(t *testing.T) {
 	d.press("esc")
 
 	// The link in a new tab: two tab titles in the bar.
-	d.press("esc", "g", "tab", "T")
+	d.press("esc", "g", "tab")
+	d.pressNoWait("T")
 	checkClean(t, d, "loading in a new tab")
 	d.waitLoaded()
 	checkClean(t, d, "new tab")
@@ -151,7 +152,7 @@ func TestSanitizeHostilePage(t *testing.T) {
 	checkClean(t, d, "first tab again")
 
 	// Follow the bare link (its URL is shown as its label).
-	d.press("2")
+	d.pressNoWait("2")
 	checkClean(t, d, "loading bare link")
 	d.waitLoaded()
 	checkClean(t, d, "bare link")

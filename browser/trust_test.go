@@ -63,15 +63,17 @@ func changedSite(t *testing.T, w, h int, path string, hosts *tofu.Store) (*site,
 	cert := s.RotateCertificate()
 	d.press("o")
 	d.typeText(s.URL + "/other")
-	d.press("enter")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "enter")
 	return s, d, old, cert
 }
+
+// certDialogOpen reports whether the changed-certificate dialog is open.
+func (d *driver) certDialogOpen() bool { _, ok := d.m.dialog.(*certDialog); return ok }
 
 // waitDialog waits for the changed-certificate dialog.
 func (d *driver) waitDialog() {
 	d.t.Helper()
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*certDialog); return ok }, "the changed-certificate dialog")
+	d.waitUntil(d.certDialogOpen, "the changed-certificate dialog")
 }
 
 func TestTrustChangedAsks(t *testing.T) {
@@ -110,8 +112,7 @@ func TestTrustChangedAsks(t *testing.T) {
 	if got := d.page().address; got != s.URL+"/other" {
 		t.Errorf("the error page is for %q", got)
 	}
-	d.press("r")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
 	wantPaths(t, s, "/")
 	if pinOf(t, path, s.Addr) != old {
 		t.Error("refusing changed the pin")
@@ -131,8 +132,7 @@ func TestTrustChangedCancelIsTheDefault(t *testing.T) {
 	d.press("enter")
 	d.waitFor("# The server's certificate has changed")
 
-	d.press("r")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
 	d.press("a")
 	if scr := d.screen(); !strings.Contains(scr, "▶ trust from now on") || !strings.Contains(scr, "enter confirms, esc cancels") {
 		t.Errorf("a did not select trusting from now on:\n%s", scr)
@@ -164,7 +164,7 @@ func TestTrustOnce(t *testing.T) {
 	}
 	// Reloading in this run is no question.
 	d.press("r")
-	d.waitLoaded()
+	d.wantLoaded()
 	if d.m.dialog != nil {
 		t.Fatalf("the trusted certificate asked again:\n%s", d.screen())
 	}
