@@ -1,8 +1,15 @@
 package browser
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -99,6 +106,42 @@ func idOptions(t *testing.T, names ...string) (Options, string) {
 func addIdentity(t *testing.T, store identity.Store, name string, validity time.Duration) *identity.Identity {
 	t.Helper()
 	id, err := identity.Create(name, identity.ECDSAP256, validity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Add(id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// addExpiredIdentity adds to store an identity named name whose
+// certificate expired an hour ago (identity.Create makes only valid ones).
+func addExpiredIdentity(t *testing.T, store identity.Store, name string) *identity.Identity {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    now.Add(-2 * time.Hour),
+		NotAfter:     now.Add(-time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := identity.Parse(name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,10 +294,7 @@ func TestIdentityNotAuthorised(t *testing.T) {
 func TestIdentityNotValid(t *testing.T) {
 	s := privateSite(t, false)
 	opts, _ := idOptions(t)
-	old := addIdentity(t, opts.Identities, "old", time.Nanosecond)
-	for time.Now().Before(old.Expires().Add(time.Second)) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	old := addExpiredIdentity(t, opts.Identities, "old")
 	if err := opts.Scopes.Add(old.Name, identity.ScopeFor(mustURL(t, s.URL+"/private/"))); err != nil {
 		t.Fatal(err)
 	}
