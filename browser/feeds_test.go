@@ -66,6 +66,7 @@ func feedStore(t *testing.T) (*feeds.Store, string) {
 }
 
 func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	fs, path := feedStore(t)
 	d := newDriverOpts(t, 100, 40, Options{Feeds: fs}, s.URL+"/plain")
@@ -178,6 +179,7 @@ func followLink(t *testing.T, d *driver, label string) {
 }
 
 func TestSubscribeAgainAsksToUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	fs, _ := feedStore(t)
 	d := newDriverOpts(t, 80, 24, Options{Feeds: fs}, s.URL+"/log/")
@@ -202,6 +204,7 @@ func TestSubscribeAgainAsksToUnsubscribe(t *testing.T) {
 // TestFeedsPageButtonsOnlyThere: the links that change the feeds act only
 // on about:feeds itself, and a feed's entry cannot be one of them.
 func TestFeedsPageButtonsOnlyThere(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.HandleStrict("/", testserver.Page("text/gemini",
 		"# Sly log\n=> about:feeds?read 2026-01-01 Click me\n=> about:feeds?unsubscribe=x 2026-01-02 Me too\n=> ok.gmi 2026-01-03 Fine\n"))
@@ -223,6 +226,7 @@ func TestFeedsPageButtonsOnlyThere(t *testing.T) {
 }
 
 func TestFeedsOff(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	d := newDriverOpts(t, 80, 24, Options{}, s.URL+"/log/")
 	d.waitLoaded()

@@ -30,6 +30,7 @@ func visitURLs(vs []history.Visit) []string {
 }
 
 func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
+	t.Parallel()
 	s := serve(t, map[string]string{
 		"/":    "# Capsule home\n=> /two Two\n",
 		"/two": "# Second page\nhello\n",
@@ -94,6 +95,7 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 }
 
 func TestHistoryNeverRecordsSensitiveInput(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	hs, _ := historyStore(t)
 	d := newDriverOpts(t, 100, 30, Options{History: hs}, s.URL+"/")
@@ -117,6 +119,7 @@ func TestHistoryNeverRecordsSensitiveInput(t *testing.T) {
 }
 
 func TestHistoryClearAsksFirst(t *testing.T) {
+	t.Parallel()
 	hs, path := historyStore(t)
 	for _, u := range []string{"gemini://a.example/", "gemini://b.example/"} {
 		if err := hs.Add(history.Visit{URL: u, Title: "Page " + u}); err != nil {
@@ -154,6 +157,7 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 // TestReloadAboutPage: r on about:history reads the store again, so what
 // another propus recorded meanwhile shows.
 func TestReloadAboutPage(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history")
 	hs, err := history.Open(path)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestIdentitiesPage(t *testing.T) {
+	t.Parallel()
 	opts, path := idOptions(t, "alice", "bob")
 	for _, sc := range []string{"gemini://example.com/a", "gemini://other.org/"} {
 		s, err := identity.ParseScope(sc)
@@ -91,6 +92,7 @@ func TestIdentitiesPage(t *testing.T) {
 }
 
 func TestIdentitiesPageOff(t *testing.T) {
+	t.Parallel()
 	d := newDriverOpts(t, 100, 30, Options{}, identitiesAddress)
 	if scr := d.waitFor("# Identities"); !strings.Contains(scr, "Identities are off") {
 		t.Errorf("without a store the page shows:\n%s", scr)

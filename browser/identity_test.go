@@ -179,6 +179,7 @@ func (d *driver) open(u string) {
 }
 
 func TestIdentityCreate(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t)
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/")
@@ -225,6 +226,7 @@ func TestIdentityCreate(t *testing.T) {
 }
 
 func TestIdentityThisTimeOnly(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/a")
@@ -247,6 +249,7 @@ func TestIdentityThisTimeOnly(t *testing.T) {
 }
 
 func TestIdentityWholeHost(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/a")
@@ -267,6 +270,7 @@ func TestIdentityWholeHost(t *testing.T) {
 }
 
 func TestIdentityNotAuthorised(t *testing.T) {
+	t.Parallel()
 	opts, scopesPath := idOptions(t)
 	alice := addIdentity(t, opts.Identities, "alice", time.Hour)
 	bob := addIdentity(t, opts.Identities, "bob", time.Hour)
@@ -292,6 +296,7 @@ func TestIdentityNotAuthorised(t *testing.T) {
 }
 
 func TestIdentityNotValid(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, _ := idOptions(t)
 	old := addExpiredIdentity(t, opts.Identities, "old")
@@ -312,6 +317,7 @@ func TestIdentityNotValid(t *testing.T) {
 }
 
 func TestIdentityCancel(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/.*", testserver.Reply(client.StatusCertificateRequired, "Who are you?\x1b]0;evil\x07\x1b[31m"))
 	s := newCertSite(t, mux, false)
@@ -340,6 +346,7 @@ func TestIdentityCancel(t *testing.T) {
 }
 
 func TestIdentityTLS12(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, true)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/")
@@ -366,6 +373,7 @@ func TestIdentityTLS12(t *testing.T) {
 }
 
 func TestIdentityGolden(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, _ := idOptions(t, "alice", "bob")
 	if err := opts.Scopes.Add("bob", identity.ScopeFor(mustURL(t, s.URL+"/elsewhere/"))); err != nil {
@@ -388,6 +396,7 @@ func TestIdentityGolden(t *testing.T) {
 }
 
 func TestIdentityPickerScrolls(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	var names []string
 	for i := range 12 {

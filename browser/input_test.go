@@ -113,6 +113,7 @@ func bytesLeft(s *inputServer, path, answer string) string {
 }
 
 func TestInputSendsTheAnswer(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	scr := d.screen()
@@ -155,6 +156,7 @@ func TestInputSendsTheAnswer(t *testing.T) {
 }
 
 func TestInputTooLong(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	long := strings.Repeat("x", client.MaxURLLength)
@@ -182,6 +184,7 @@ func TestInputTooLong(t *testing.T) {
 }
 
 func TestInputMultiLine(t *testing.T) {
+	t.Parallel()
 	for _, send := range []rune{'s', 'd'} {
 		t.Run("ctrl+"+string(send), func(t *testing.T) {
 			s := newInputServer(t)
@@ -211,6 +214,7 @@ func TestInputMultiLine(t *testing.T) {
 }
 
 func TestInputCancel(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	d.typeText("never sent")
@@ -255,6 +259,7 @@ func TestInputCancel(t *testing.T) {
 }
 
 func TestInputReplacesTheQuery(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "3")
 	d.waitFor("Replace the query")
@@ -268,6 +273,7 @@ func TestInputReplacesTheQuery(t *testing.T) {
 }
 
 func TestInputSensitive(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2"
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "2")
@@ -378,6 +384,7 @@ func TestInputEditor(t *testing.T) {
 }
 
 func TestInputEditorFails(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	d.typeText("kept")
@@ -406,6 +413,7 @@ func TestInputEditorCommand(t *testing.T) {
 }
 
 func TestInputGolden(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	for _, c := range []struct {
 		name, link, text string

@@ -81,6 +81,7 @@ func (d *driver) statusesDuring(do func()) []string {
 func redirect(to string) testserver.Handler { return testserver.Reply(client.StatusRedirect, to) }
 
 func TestRedirectChain(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /a Go\n"))
 	mux.Handle("/a", redirect("/b"))
@@ -132,6 +133,7 @@ func TestRedirectChain(t *testing.T) {
 }
 
 func TestRedirectTooMany(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/r/(?P<n>[0-9]+)", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		var n int
@@ -170,6 +172,7 @@ func TestRedirectTooMany(t *testing.T) {
 // Options.MaxRedirects 2 follows two hops of a three-hop chain, then
 // shows the chain as too long; the default follows all three.
 func TestRedirectMaxRedirects(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/a", redirect("/b"))
 	mux.Handle("/b", redirect("/c"))
@@ -195,6 +198,7 @@ func TestRedirectMaxRedirects(t *testing.T) {
 }
 
 func TestRedirectLoop(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/x", redirect("/y"))
 	mux.Handle("/y", redirect("/x"))
@@ -215,6 +219,7 @@ func TestRedirectLoop(t *testing.T) {
 }
 
 func TestRedirectDropsQuery(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/search", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		if r.URL.RawQuery != "" {
@@ -240,6 +245,7 @@ func TestRedirectDropsQuery(t *testing.T) {
 }
 
 func TestRedirectCrossHost(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /away Away\n"))
 	s := newHopSite(t, mux)
@@ -294,6 +300,7 @@ func TestRedirectCrossHost(t *testing.T) {
 }
 
 func TestRedirectOtherScheme(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/web", redirect("https://example.com/page"))
 	s := newHopSite(t, mux)
@@ -314,6 +321,7 @@ func TestRedirectOtherScheme(t *testing.T) {
 }
 
 func TestRedirectPolicies(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/a", redirect("/b"))
 	mux.Handle("/b", testserver.Page("text/gemini", "# B\n"))

@@ -98,6 +98,7 @@ func hostileServer(t *testing.T) *testserver.TestServer {
 }
 
 func TestSanitizeHostilePage(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	d := newDriver(t, 80, 24, false, ts.URL+"/page")
 	d.waitLoaded()
@@ -166,6 +167,7 @@ func TestSanitizeHostilePage(t *testing.T) {
 }
 
 func TestSanitizeHostileReplies(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	for _, path := range []string{
 		"/plain", "/51", "/10", "/11", "/31", "/44", "/60",
@@ -200,6 +202,7 @@ func TestSanitizeHostileReplies(t *testing.T) {
 // TestSanitizeTitleAndTabs checks the window title and the tab bar, which
 // show a page's first heading.
 func TestSanitizeTitleAndTabs(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	d := newDriver(t, 120, 30, false, ts.URL+"/page", ts.URL+"/next", ts.URL+"/51")
 	d.waitLoaded()

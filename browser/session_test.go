@@ -33,6 +33,7 @@ func quitAndSave(t *testing.T, d *driver) {
 }
 
 func TestSessionRestore(t *testing.T) {
+	t.Parallel()
 	s := serve(t, map[string]string{
 		"/":     "# First home\n=> /long Long\n",
 		"/long": longPage(200),
@@ -99,6 +100,7 @@ func TestSessionRestore(t *testing.T) {
 }
 
 func TestSessionNeverSavesSensitivePages(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	path := filepath.Join(t.TempDir(), "session")
 	d := newDriverOpts(t, 100, 30, Options{Session: path}, s.URL+"/")
