@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -200,8 +202,8 @@ func (d *driver) after(dur time.Duration, fire func(time.Time) tea.Msg) tea.Cmd 
 // settles after each.
 func (d *driver) advance(dur time.Duration) {
 	d.t.Helper()
-	d.mark()
 	d.settle()
+	d.mark()
 	end := d.now.Add(dur)
 	for {
 		next := -1
@@ -216,7 +218,9 @@ func (d *driver) advance(dur time.Duration) {
 		tm := d.timers[next]
 		d.timers = slices.Delete(d.timers, next, next+1)
 		d.now = tm.at
-		d.handle(tm.fire(tm.at))
+		if msg := tm.fire(tm.at); msg != nil {
+			d.handle(msg)
+		}
 		d.settle()
 	}
 	d.now = end
@@ -414,4 +418,41 @@ func serve(t *testing.T, pages map[string]string) *testserver.TestServer {
 		mux.HandleStrict(regexp.QuoteMeta(path), testserver.Page("text/gemini", body))
 	}
 	return testserver.NewServer(t, mux)
+}
+
+// TestDriverSequence: q returns tea.Sequence(save the session, quit),
+// which the driver runs: the session is on disk once press returns.
+func TestDriverSequence(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "session")
+	d := newDriverOpts(t, 80, 24, Options{Session: path})
+	d.press("q")
+	if _, err := os.Stat(path); err != nil || d.inflight != 0 {
+		t.Errorf("after q: %v, %d commands in flight", err, d.inflight)
+	}
+}
+
+// TestDriverClock: a timer of the fake clock is not in flight, and fires
+// when advance reaches it, not before.
+func TestDriverClock(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, 80, 24, false, "about:blank")
+	d.settle()
+	var fired []time.Duration
+	start := d.now
+	for _, after := range []time.Duration{2 * time.Second, time.Second} {
+		d.exec(d.m.after(after, func(at time.Time) tea.Msg { fired = append(fired, at.Sub(start)); return nil }))
+	}
+	d.settle()
+	if d.inflight != 0 || len(d.timers) != 2 {
+		t.Fatalf("%d commands in flight, %d timers set; want 0 and 2", d.inflight, len(d.timers))
+	}
+	d.advance(time.Second - time.Nanosecond)
+	if len(fired) != 0 {
+		t.Fatalf("fired before time: %v", fired)
+	}
+	d.advance(time.Hour)
+	if !slices.Equal(fired, []time.Duration{time.Second, 2 * time.Second}) || len(d.timers) != 0 {
+		t.Errorf("fired at %v, %d timers left; want 1s, 2s and none", fired, len(d.timers))
+	}
 }
