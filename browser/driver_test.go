@@ -1,7 +1,11 @@
 package browser
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,17 +21,45 @@ import (
 )
 
 // driver runs a Model as a Bubble Tea program would, but in the test's
-// goroutine: Update is called directly, commands run in goroutines and
-// their messages come back through msgs. Spinner ticks are dropped, so
-// nothing runs for ever.
+// goroutine and deterministically. Update is called directly; every
+// command runs in a goroutine of its own and counts as in flight until
+// it has returned and its message has been handled (tea.BatchMsg and
+// Bubble Tea's sequence message start more commands, counted too).
+// settle handles messages until no command is in flight. Timers run on a
+// fake clock that only advance moves, and they are not in flight while
+// they wait. Spinner ticks are dropped, so nothing runs for ever but a
+// load a test holds open on purpose.
 type driver struct {
-	t    *testing.T
-	m    *Model
-	msgs chan tea.Msg
+	t        *testing.T
+	m        *Model
+	results  chan result
+	stop     chan struct{} // closed when the test ends: late commands give up
+	inflight int           // commands started whose last result is not handled yet
+	now      time.Time     // the fake clock
+	timers   []timer       // set on the fake clock and not fired yet
+	before   string        // the screen before the last input (see waitFor)
+	watch    func()        // if set, called after each message the model handles
 }
 
+// result is what a command running in its goroutine hands back: a message
+// (nil for none) and whether the command has returned.
+type result struct {
+	msg  tea.Msg
+	done bool
+}
+
+// timer is a timer of the fake clock: at at, fire makes its message.
+type timer struct {
+	at   time.Time
+	fire func(time.Time) tea.Msg
+}
+
+// timerSet is the message of a fake timer's command: it hands the timer
+// to the driver, which keeps it until advance reaches it.
+type timerSet timer
+
 // newDriver returns a browser of w×h cells on the given URLs, with a fresh
-// known-hosts store and download directory, run to its first screen.
+// known-hosts store and download directory, its first commands started.
 func newDriver(t *testing.T, w, h int, noColor bool, urls ...string) *driver {
 	t.Helper()
 	return newDriverOpts(t, w, h, Options{NoColor: noColor}, urls...)
@@ -51,41 +83,194 @@ func newDriverOpts(t *testing.T, w, h int, opts Options, urls ...string) *driver
 		opts.DownloadDir = t.TempDir()
 	}
 	m := New(opts, urls...)
-	d := &driver{t: t, m: m, msgs: make(chan tea.Msg, 64)}
+	d := &driver{t: t, m: m, results: make(chan result, 64), stop: make(chan struct{}), now: time.Unix(1e9, 0)}
+	t.Cleanup(func() { close(d.stop) })
+	m.after = d.after
 	d.exec(m.Init())
-	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.update(tea.WindowSizeMsg{Width: w, Height: h})
 	return d
 }
 
-// send delivers msg to the model and runs the command it returns.
+// send delivers msg to the model as an input of the test (a key, a
+// click, a message made by hand) and starts the command it returns,
+// without waiting for it.
 func (d *driver) send(msg tea.Msg) {
-	_, cmd := d.m.Update(msg)
-	d.exec(cmd)
+	d.mark()
+	d.update(msg)
 }
 
+// update delivers msg to the model and starts the command it returns.
+func (d *driver) update(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.exec(cmd)
+	if d.watch != nil {
+		d.watch()
+	}
+}
+
+// mark remembers the screen before an input, for waitFor.
+func (d *driver) mark() { d.before = d.screen() }
+
+// exec starts cmd in a goroutine of its own; it is in flight until its
+// result has been handled.
 func (d *driver) exec(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
+	d.inflight++
+	go func() { d.deliver(result{msg: cmd(), done: true}) }()
+}
+
+// execSequence runs cmds one after the other in a goroutine, as
+// tea.Sequence does, handing back each message; it is one command in
+// flight until the last has returned.
+func (d *driver) execSequence(cmds []tea.Cmd) {
+	d.inflight++
 	go func() {
-		if msg := cmd(); msg != nil {
-			d.msgs <- msg
+		for _, c := range cmds {
+			if c != nil {
+				d.deliver(result{msg: c()})
+			}
 		}
+		d.deliver(result{done: true})
 	}()
 }
 
-// press sends key presses: "j", "enter", "shift+tab", or text typed.
+// deliver hands r to the test's goroutine, or drops it once the test
+// has ended.
+func (d *driver) deliver(r result) {
+	select {
+	case d.results <- r:
+	case <-d.stop:
+	}
+}
+
+// receive handles a result of a command.
+func (d *driver) receive(r result) {
+	if r.done {
+		d.inflight--
+	}
+	if r.msg != nil {
+		d.handle(r.msg)
+	}
+}
+
+// handle does with msg what Bubble Tea would: it runs batches and
+// sequences, keeps fake timers, drops spinner ticks and hands anything
+// else to the model.
+func (d *driver) handle(msg tea.Msg) {
+	if cmds, ok := sequenceCmds(msg); ok {
+		d.execSequence(cmds)
+		return
+	}
+	switch msg := msg.(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.exec(c)
+		}
+	case timerSet:
+		d.timers = append(d.timers, timer(msg))
+	case spinner.TickMsg:
+	default:
+		d.update(msg)
+	}
+}
+
+// sequenceCmds returns the commands of msg when it is the unexported
+// message of tea.Sequence.
+func sequenceCmds(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if !v.IsValid() {
+		return nil, false
+	}
+	typ, cmds := v.Type(), reflect.TypeFor[[]tea.Cmd]()
+	if typ.Name() != "sequenceMsg" || typ.PkgPath() != reflect.TypeFor[tea.BatchMsg]().PkgPath() || !typ.ConvertibleTo(cmds) {
+		return nil, false
+	}
+	return v.Convert(cmds).Interface().([]tea.Cmd), true
+}
+
+// after is the model's timer on the fake clock: a tea.Tick that fires
+// when advance reaches d past now.
+func (d *driver) after(dur time.Duration, fire func(time.Time) tea.Msg) tea.Cmd {
+	t := timerSet{at: d.now.Add(dur), fire: fire}
+	return func() tea.Msg { return t }
+}
+
+// advance moves the fake clock on by dur: it fires, in order, the timers
+// that fall due (and those they set that fall due within dur), and
+// settles after each.
+func (d *driver) advance(dur time.Duration) {
+	d.t.Helper()
+	d.settle()
+	d.mark()
+	end := d.now.Add(dur)
+	for {
+		next := -1
+		for i, tm := range d.timers {
+			if !tm.at.After(end) && (next < 0 || tm.at.Before(d.timers[next].at)) {
+				next = i
+			}
+		}
+		if next < 0 {
+			break
+		}
+		tm := d.timers[next]
+		d.timers = slices.Delete(d.timers, next, next+1)
+		d.now = tm.at
+		if msg := tm.fire(tm.at); msg != nil {
+			d.handle(msg)
+		}
+		d.settle()
+	}
+	d.now = end
+}
+
+// press sends key presses ("j", "enter", "shift+tab", or text typed),
+// settling after each.
 func (d *driver) press(keys ...string) {
+	d.t.Helper()
 	for _, k := range keys {
 		d.send(keyMsg(k))
 		d.settle()
 	}
 }
 
-// typeText types s into whatever has the focus.
+// pressNoWait sends key presses without settling: for a test that holds
+// a load open on purpose, which a settle would wait for in vain.
+func (d *driver) pressNoWait(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+// pressThen presses keys, settling after each, and fails the test
+// unless cond, which must not hold before them, holds after: what a
+// waitUntil after press becomes, since press settles. what names the
+// state cond tests.
+func (d *driver) pressThen(cond func() bool, what string, keys ...string) {
+	d.t.Helper()
+	if cond() {
+		d.t.Fatalf("before %q: %s holds already, so pressing checks nothing; the screen shows:\n%s", keys, what, d.screen())
+	}
+	d.press(keys...)
+	d.expect(cond(), what)
+}
+
+// expect fails the test, showing the screen, unless ok; what names the
+// state expected. After press, which settles, it takes a wait's place.
+func (d *driver) expect(ok bool, what string) {
+	d.t.Helper()
+	if !ok {
+		d.t.Fatalf("want %s; the screen shows:\n%s", what, d.screen())
+	}
+}
+
+// typeText types s into whatever has the focus, without settling.
 func (d *driver) typeText(s string) {
+	d.mark()
 	for _, r := range s {
-		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+		d.update(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }
 
@@ -104,86 +289,121 @@ func keyMsg(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-// pump handles the messages that arrive within d.
-func (d *driver) pump(wait time.Duration) {
-	deadline := time.After(wait)
-	for {
-		select {
-		case msg := <-d.msgs:
-			d.handle(msg)
-		case <-deadline:
-			return
-		}
-	}
-}
-
-func (d *driver) handle(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case tea.BatchMsg:
-		for _, c := range msg {
-			d.exec(c)
-		}
-	case spinner.TickMsg:
-	default:
-		d.send(msg)
-	}
-}
-
-// settle handles messages until none has come for a short while.
-func (d *driver) settle() {
-	for {
-		select {
-		case msg := <-d.msgs:
-			d.handle(msg)
-		case <-time.After(50 * time.Millisecond):
-			return
-		}
-	}
-}
-
-// waitTimeout is how long waitFor and waitUntil wait: generous, for
-// slow machines and the race detector.
+// waitTimeout is how long settle and the waits wait for a command:
+// generous, for slow machines and the race detector. Only a command that
+// hangs meets it.
 const waitTimeout = 20 * time.Second
 
-// waitFor handles messages until the screen (ANSI stripped) contains
-// want, and fails the test after waitTimeout.
-func (d *driver) waitFor(want string) string {
+// settle handles messages until no command is in flight (timers of the
+// fake clock wait for advance), and fails the test, showing the screen,
+// when that takes longer than waitTimeout.
+func (d *driver) settle() {
 	d.t.Helper()
-	d.waitUntil(func() bool { return strings.Contains(d.screen(), want) }, "the screen to show "+strconv.Quote(want))
-	return d.screen()
-}
-
-// waitUntil handles messages until cond holds, then settles; it fails
-// the test after waitTimeout, naming what it waited for.
-func (d *driver) waitUntil(cond func() bool, what string) {
-	d.t.Helper()
-	deadline := time.After(waitTimeout)
-	poll := time.NewTicker(10 * time.Millisecond) // for conditions outside the model
-	defer poll.Stop()
-	for !cond() {
+	if d.inflight == 0 {
+		return
+	}
+	deadline := time.NewTimer(waitTimeout)
+	defer deadline.Stop()
+	for d.inflight > 0 {
 		select {
-		case msg := <-d.msgs:
-			d.handle(msg)
-		case <-poll.C:
-		case <-deadline:
-			d.t.Fatalf("waited in vain for %s; the screen shows:\n%s", what, d.screen())
+		case r := <-d.results:
+			d.receive(r)
+		case <-deadline.C:
+			d.t.Fatalf("settle: %d commands still in flight after %v; the screen shows:\n%s", d.inflight, waitTimeout, d.screen())
 		}
 	}
-	d.settle()
 }
 
-// waitLoaded waits until no tab is loading and every page has arrived.
+// waitFor handles messages until the screen (ANSI stripped) contains
+// want, then settles, and returns the screen. It fails the test at once
+// when the screen showed want already before the last input (key, send,
+// typing or advance): waiting for it would check nothing. It fails too
+// when want cannot come any more (no command in flight) or after
+// waitTimeout.
+func (d *driver) waitFor(want string) string {
+	d.t.Helper()
+	d.waitForThen(want, true)
+	return d.screen()
+}
+
+// waitForNoSettle is waitFor without the settle after: for a test that
+// holds a load open on purpose.
+func (d *driver) waitForNoSettle(want string) string {
+	d.t.Helper()
+	d.waitForThen(want, false)
+	return d.screen()
+}
+
+// waitForThen is waitFor, settling after when settle is true.
+func (d *driver) waitForThen(want string, settle bool) {
+	d.t.Helper()
+	if strings.Contains(d.before, want) {
+		d.t.Fatalf("waitFor(%q): the screen showed it before the last input already, so waiting for it checks nothing; the screen shows:\n%s", want, d.screen())
+	}
+	d.handleUntil(func() bool { return strings.Contains(d.screen(), want) }, "the screen to show "+strconv.Quote(want), settle)
+}
+
+// waitUntil handles messages until cond holds, then settles. It fails
+// the test at once when cond holds before it has handled any message:
+// waiting would check nothing (after press, which settles, check the
+// state instead). It fails too when cond cannot come true any more (no
+// command in flight) or after waitTimeout, naming what it waited for.
+func (d *driver) waitUntil(cond func() bool, what string) {
+	d.t.Helper()
+	if cond() {
+		d.t.Fatalf("waited for %s, which holds already: waiting checks nothing; the screen shows:\n%s", what, d.screen())
+	}
+	d.handleUntil(cond, what, true)
+}
+
+// handleUntil handles messages until cond holds, then settles when
+// settle is true; it fails the test when no command is left in flight to
+// make cond hold, or after waitTimeout.
+func (d *driver) handleUntil(cond func() bool, what string, settle bool) {
+	d.t.Helper()
+	deadline := time.NewTimer(waitTimeout)
+	defer deadline.Stop()
+	for !cond() {
+		if d.inflight == 0 {
+			d.t.Fatalf("waited in vain for %s: no command is in flight (%d timers wait for advance); the screen shows:\n%s", what, len(d.timers), d.screen())
+		}
+		select {
+		case r := <-d.results:
+			d.receive(r)
+		case <-deadline.C:
+			d.t.Fatalf("waited %v in vain for %s (%d commands in flight); the screen shows:\n%s", waitTimeout, what, d.inflight, d.screen())
+		}
+	}
+	if settle {
+		d.settle()
+	}
+}
+
+// waitLoaded waits until no tab is loading and every page has arrived;
+// like waitUntil, it fails at once when they all had already.
 func (d *driver) waitLoaded() string {
 	d.t.Helper()
-	d.waitUntil(func() bool {
-		for _, t := range d.m.tabs {
-			if t.loading != "" || t.page == nil || t.page.loading {
-				return false
-			}
-		}
-		return true
-	}, "the loads to end")
+	d.waitUntil(d.loaded, "the loads to end")
 	return d.screen()
+}
+
+// wantLoaded fails the test unless no tab is loading and every page has
+// arrived, and returns the screen: waitLoaded's place after press, which
+// settles.
+func (d *driver) wantLoaded() string {
+	d.t.Helper()
+	d.expect(d.loaded(), "the loads ended")
+	return d.screen()
+}
+
+// loaded reports whether no tab is loading and every page has arrived.
+func (d *driver) loaded() bool {
+	for _, t := range d.m.tabs {
+		if t.loading != "" || t.page == nil || t.page.loading {
+			return false
+		}
+	}
+	return true
 }
 
 // screen is the frame with the ANSI styling stripped.
@@ -198,4 +418,41 @@ func serve(t *testing.T, pages map[string]string) *testserver.TestServer {
 		mux.HandleStrict(regexp.QuoteMeta(path), testserver.Page("text/gemini", body))
 	}
 	return testserver.NewServer(t, mux)
+}
+
+// TestDriverSequence: q returns tea.Sequence(save the session, quit),
+// which the driver runs: the session is on disk once press returns.
+func TestDriverSequence(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "session")
+	d := newDriverOpts(t, 80, 24, Options{Session: path})
+	d.press("q")
+	if _, err := os.Stat(path); err != nil || d.inflight != 0 {
+		t.Errorf("after q: %v, %d commands in flight", err, d.inflight)
+	}
+}
+
+// TestDriverClock: a timer of the fake clock is not in flight, and fires
+// when advance reaches it, not before.
+func TestDriverClock(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, 80, 24, false, "about:blank")
+	d.settle()
+	var fired []time.Duration
+	start := d.now
+	for _, after := range []time.Duration{2 * time.Second, time.Second} {
+		d.exec(d.m.after(after, func(at time.Time) tea.Msg { fired = append(fired, at.Sub(start)); return nil }))
+	}
+	d.settle()
+	if d.inflight != 0 || len(d.timers) != 2 {
+		t.Fatalf("%d commands in flight, %d timers set; want 0 and 2", d.inflight, len(d.timers))
+	}
+	d.advance(time.Second - time.Nanosecond)
+	if len(fired) != 0 {
+		t.Fatalf("fired before time: %v", fired)
+	}
+	d.advance(time.Hour)
+	if !slices.Equal(fired, []time.Duration{time.Second, 2 * time.Second}) || len(d.timers) != 0 {
+		t.Errorf("fired at %v, %d timers left; want 1s, 2s and none", fired, len(d.timers))
+	}
 }

@@ -66,6 +66,7 @@ func feedStore(t *testing.T) (*feeds.Store, string) {
 }
 
 func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	fs, path := feedStore(t)
 	d := newDriverOpts(t, 100, 40, Options{Feeds: fs}, s.URL+"/plain")
@@ -82,7 +83,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/log/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to My gemlog (2 entries)")
 	again, err := feeds.Open(path)
@@ -94,7 +95,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/news/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("tab", "S")
 	d.waitFor("Subscribed to Atom news (1 entry)")
 
@@ -102,7 +103,7 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 	d.press("o")
 	d.typeText(s.URL + "/fragile/")
 	d.press("enter")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to Fragile log")
 
@@ -178,6 +179,7 @@ func followLink(t *testing.T, d *driver, label string) {
 }
 
 func TestSubscribeAgainAsksToUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	fs, _ := feedStore(t)
 	d := newDriverOpts(t, 80, 24, Options{Feeds: fs}, s.URL+"/log/")
@@ -202,6 +204,7 @@ func TestSubscribeAgainAsksToUnsubscribe(t *testing.T) {
 // TestFeedsPageButtonsOnlyThere: the links that change the feeds act only
 // on about:feeds itself, and a feed's entry cannot be one of them.
 func TestFeedsPageButtonsOnlyThere(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.HandleStrict("/", testserver.Page("text/gemini",
 		"# Sly log\n=> about:feeds?read 2026-01-01 Click me\n=> about:feeds?unsubscribe=x 2026-01-02 Me too\n=> ok.gmi 2026-01-03 Fine\n"))
@@ -212,7 +215,7 @@ func TestFeedsPageButtonsOnlyThere(t *testing.T) {
 	d.press("1") // a page's link to about:feeds?read just opens about:feeds
 	d.waitFor("No subscription yet")
 	d.press("H")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("S")
 	d.waitFor("Subscribed to Sly log")
 	d.press("F")
@@ -223,6 +226,7 @@ func TestFeedsPageButtonsOnlyThere(t *testing.T) {
 }
 
 func TestFeedsOff(t *testing.T) {
+	t.Parallel()
 	s := newFeedSite(t)
 	d := newDriverOpts(t, 80, 24, Options{}, s.URL+"/log/")
 	d.waitLoaded()

@@ -122,6 +122,7 @@ func wantPaths(t *testing.T, s *site, want ...string) {
 }
 
 func TestFollowLinkByNumber(t *testing.T) {
+	t.Parallel()
 	var links strings.Builder
 	links.WriteString("# Many links\n")
 	pages := map[string]string{}
@@ -182,6 +183,7 @@ func TestFollowLinkByNumber(t *testing.T) {
 }
 
 func TestTabSelectsLinks(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{
 		"/":  "# Links\n=> /a Alpha\n=> /b Beta\n=> /c Gamma\n",
 		"/a": "# Page A\n", "/b": "# Page B\n", "/c": "# Page C\n",
@@ -213,6 +215,7 @@ func TestTabSelectsLinks(t *testing.T) {
 }
 
 func TestHistoryRestoresScroll(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{
 		"/long": longPage(100, "/next Next page"),
 		"/next": "# Next page\n=> /long Back to the long page\n",
@@ -263,6 +266,7 @@ func TestHistoryRestoresScroll(t *testing.T) {
 // so that going back loads the first page again: it must come back
 // scrolled to where it was.
 func TestHistoryReloadsOldPages(t *testing.T) {
+	t.Parallel()
 	pages := map[string]string{"/0": longPage(100, "/1 Next")}
 	for i := 1; i <= maxCachedPages+1; i++ {
 		pages[fmt.Sprintf("/%d", i)] = fmt.Sprintf("# Page %d\n=> /%d Next\n", i, i+1)
@@ -280,7 +284,7 @@ func TestHistoryReloadsOldPages(t *testing.T) {
 	}
 	for range maxCachedPages + 1 {
 		d.press("H")
-		d.waitLoaded()
+		d.wantLoaded()
 	}
 	d.waitFor("Line 10")
 	if n := s.count("/0"); n != 2 {
@@ -292,6 +296,7 @@ func TestHistoryReloadsOldPages(t *testing.T) {
 }
 
 func TestReload(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/long": longPage(100)})
 	d := newDriver(t, 80, 24, false, s.URL+"/long")
 	d.waitLoaded()
@@ -300,7 +305,7 @@ func TestReload(t *testing.T) {
 	}
 	top := d.page().view.Top
 	d.press("r")
-	d.waitLoaded()
+	d.wantLoaded()
 	if n := s.count("/long"); n != 2 {
 		t.Fatalf("r: the page was requested %d times, want 2", n)
 	}
@@ -313,27 +318,27 @@ func TestReload(t *testing.T) {
 }
 
 func TestUpAndRoot(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		w.WriteHeader(client.StatusSuccess, "text/gemini")
-		fmt.Fprintf(w, "# At %s\n", r.URL.Path)
+		fmt.Fprintf(w, "# At %s.\n", r.URL.Path) // "." ends the path: /a/ is no prefix of /a/b/
 	}))
 	d := newDriver(t, 80, 24, false, s.URL+"/a/b/c.gmi")
-	d.waitFor("# At /a/b/c.gmi")
-	d.press("u")
-	d.waitFor("# At /a/b/")
-	d.press("u")
-	d.waitFor("# At /a/")
-	d.press("H")
-	d.waitFor("# At /a/b/")
-	d.press("U")
-	d.waitFor("# At /")
-	wantPaths(t, s, "/a/b/c.gmi", "/a/b/", "/a/", "/")
-	if d.page().address != s.URL+"/" {
-		t.Errorf("U went to %s", d.page().address)
+	d.waitFor("# At /a/b/c.gmi.")
+	for _, step := range []struct{ key, path string }{
+		{"u", "/a/b/"}, {"u", "/a/"}, {"H", "/a/b/"}, {"U", "/"},
+	} {
+		d.press(step.key)
+		d.waitFor("# At " + step.path + ".")
+		if got := d.page().address; got != s.URL+step.path {
+			t.Errorf("%s went to %s, want %s", step.key, got, s.URL+step.path)
+		}
 	}
+	wantPaths(t, s, "/a/b/c.gmi", "/a/b/", "/a/", "/")
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	body := longPage(100)
 	for _, n := range []string{"Line 5\n", "Line 50\n", "Line 90\n"} {
 		body = strings.Replace(body, n, strings.TrimSuffix(n, "\n")+" has a needle\n", 1)
@@ -392,6 +397,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestOutlineJump(t *testing.T) {
+	t.Parallel()
 	body := "# First\n" + strings.Repeat("text\n", 30) + "## Second\n" + strings.Repeat("more\n", 30) + "### Third\n" + strings.Repeat("end\n", 30)
 	s := pagesSite(t, map[string]string{"/": body})
 	d := newDriver(t, 80, 24, false, s.URL+"/")
@@ -423,6 +429,7 @@ func TestOutlineJump(t *testing.T) {
 }
 
 func TestViewSource(t *testing.T) {
+	t.Parallel()
 	src := "# Title\nSome *text*\n=> /x The label\n* item\n```alt\npre\n```\n"
 	s := pagesSite(t, map[string]string{"/": src})
 	d := newDriver(t, 80, 24, false, s.URL+"/")
@@ -444,6 +451,7 @@ func TestViewSource(t *testing.T) {
 }
 
 func TestTabs(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{
 		"/":  "# Start\n=> /a Alpha\n=> /b Beta\n",
 		"/a": "# Page A\n", "/b": "# Page B\n",
@@ -510,6 +518,7 @@ func TestTabs(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"q", "ctrl+c"} {
 		d := newDriver(t, 80, 24, false)
 		cmd := d.runKey(k)
@@ -570,23 +579,32 @@ func (h *slowHandler) ServeGemini(w testserver.ResponseWriter, r *testserver.Req
 
 func (h *slowHandler) free() { h.releaseOnce.Do(func() { close(h.release) }) }
 
-// waitChan waits for a value from ch, or fails the test after waitTimeout.
-func waitChan(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(waitTimeout):
-		t.Fatalf("waited in vain for %s", what)
+// waitChan handles messages until ch yields a value, and fails the test
+// after waitTimeout.
+func (d *driver) waitChan(ch <-chan struct{}, what string) {
+	d.t.Helper()
+	deadline := time.NewTimer(waitTimeout)
+	defer deadline.Stop()
+	for {
+		select {
+		case <-ch:
+			return
+		case r := <-d.results:
+			d.receive(r)
+		case <-deadline.C:
+			d.t.Fatalf("waited in vain for %s; the screen shows:\n%s", what, d.screen())
+		}
 	}
 }
 
 func TestEscKeepsWhatArrived(t *testing.T) {
+	t.Parallel()
 	slow := newSlow(t, true, "# Slow page\nfirst part\n", "second part\n")
 	mux := testserver.NewMux()
 	mux.Handle("/slow", slow)
 	s := newSite(t, mux)
 	d := newDriver(t, 80, 24, false, s.URL+"/slow")
-	d.waitFor("first part")
+	d.waitForNoSettle("first part") // the rest is held back
 	if !d.page().loading {
 		t.Fatal("the page is not loading")
 	}
@@ -595,7 +613,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 		t.Errorf("esc: the status line says %q", st)
 	}
 	slow.free()
-	waitChan(t, slow.done, "the slow handler to return")
+	d.waitChan(slow.done, "the slow handler to return")
 	d.settle()
 	p := d.page()
 	if p.loading || d.m.tab().loading != "" || d.m.busy() {
@@ -608,6 +626,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 }
 
 func TestStaleLoadIsDropped(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		header bool
@@ -621,22 +640,22 @@ func TestStaleLoadIsDropped(t *testing.T) {
 			s := newSite(t, mux)
 			d := newDriver(t, 80, 24, false, s.URL+"/")
 			d.waitLoaded()
-			d.press("1")
-			waitChan(t, slow.startedRequests, "the slow request")
+			d.pressNoWait("1") // the slow load is held open until free
+			d.waitChan(slow.startedRequests, "the slow request")
 			if tc.header {
-				d.waitFor("slow first part")
-				d.press("o")
+				d.waitForNoSettle("slow first part")
+				d.pressNoWait("o")
 				d.typeText(s.URL + "/fast")
-				d.press("enter")
+				d.pressNoWait("enter")
 			} else {
 				if !strings.Contains(d.screen(), "# Start") || d.m.tab().loading == "" {
 					t.Fatalf("not loading from the start page:\n%s", d.screen())
 				}
-				d.press("2") // the start page is still shown: follow its other link
+				d.pressNoWait("2") // the start page is still shown: follow its other link
 			}
-			d.waitFor("# Fast page")
+			d.waitForNoSettle("# Fast page")
 			slow.free()
-			waitChan(t, slow.done, "the slow handler to return")
+			d.waitChan(slow.done, "the slow handler to return")
 			d.settle()
 			scr := d.screen()
 			if !strings.Contains(scr, "# Fast page") || strings.Contains(scr, "Slow") || strings.Contains(scr, "SLOW") {
@@ -662,6 +681,7 @@ func TestStaleLoadIsDropped(t *testing.T) {
 // TestCancelledLoadLeavesNoHistory cancels a load before it answered:
 // the page still shown must not be in the history twice.
 func TestCancelledLoadLeavesNoHistory(t *testing.T) {
+	t.Parallel()
 	slow := newSlow(t, false, "# Slow page\n", "")
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /slow Slow\n"))
@@ -669,8 +689,8 @@ func TestCancelledLoadLeavesNoHistory(t *testing.T) {
 	s := newSite(t, mux)
 	d := newDriver(t, 80, 24, false, s.URL+"/")
 	d.waitLoaded()
-	d.press("1")
-	waitChan(t, slow.startedRequests, "the slow request")
+	d.pressNoWait("1") // the slow load is held open until esc
+	d.waitChan(slow.startedRequests, "the slow request")
 	d.press("esc")
 	if st := d.statusLine(); !strings.Contains(st, "Cancelled") || d.m.busy() {
 		t.Errorf("esc: status %q, busy %v", st, d.m.busy())
@@ -689,6 +709,7 @@ func TestCancelledLoadLeavesNoHistory(t *testing.T) {
 }
 
 func TestMouse(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{
 		"/":    "# Click\nSome text\n=> /one One\n=> /two Two\n" + longPage(60),
 		"/one": "# Page one\n", "/two": "# Page two\n",
@@ -726,6 +747,7 @@ func TestMouse(t *testing.T) {
 }
 
 func TestScrollPreformattedSideways(t *testing.T) {
+	t.Parallel()
 	var wide strings.Builder
 	for i := range 30 {
 		fmt.Fprintf(&wide, "%02d-------", i) // 9 cells each
@@ -775,6 +797,7 @@ func TestScrollPreformattedSideways(t *testing.T) {
 }
 
 func TestCopy(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/": "# Copy\n=> /target Target\n"})
 	d := newDriver(t, 80, 24, false, s.URL+"/")
 	d.waitLoaded()
@@ -805,6 +828,7 @@ func TestCopy(t *testing.T) {
 }
 
 func TestExternalLinkAsks(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/": "# Out\n=> https://example.com/page The web\n"})
 	d := newDriver(t, 80, 24, false, s.URL+"/")
 	d.waitLoaded()
@@ -831,6 +855,7 @@ func TestExternalLinkAsks(t *testing.T) {
 }
 
 func TestContentTypes(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/plain", testserver.Page("text/plain", "=> not a link\n# not a heading\n* not a list\n"))
 	mux.Handle("/latin1", testserver.Page("text/plain; charset=iso-8859-1", "caf\xe9 cr\xe8me\n"))
@@ -872,6 +897,7 @@ func TestContentTypes(t *testing.T) {
 }
 
 func TestDownload(t *testing.T) {
+	t.Parallel()
 	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + strings.Repeat("\x00\xff", 100_000)
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Images\n=> /pics/cat.png A cat\n"))
@@ -885,12 +911,11 @@ func TestDownload(t *testing.T) {
 	if !strings.Contains(scr, "cat.png (image/png)") || !regexp.MustCompile(`s +save to `+regexp.QuoteMeta(dir)).MatchString(scr) {
 		t.Fatalf("the download question:\n%s", scr)
 	}
-	d.press("s")
 	path := filepath.Join(dir, "cat.png")
-	d.waitUntil(func() bool {
+	d.pressThen(func() bool {
 		b, err := os.ReadFile(path)
 		return err == nil && bytes.Equal(b, []byte(png))
-	}, "the file "+path)
+	}, "the file "+path, "s")
 	d.waitFor("Saved " + path)
 	if d.m.download != nil || d.m.busy() {
 		t.Error("the download is still shown as running")
@@ -905,6 +930,7 @@ func TestDownload(t *testing.T) {
 }
 
 func TestTooLarge(t *testing.T) {
+	t.Parallel()
 	line := strings.Repeat("x", 99) + "\n"
 	body := strings.Repeat(line, (5<<20)/100) + strings.Repeat("y", 5<<20+1-((5<<20)/100)*100)
 	if len(body) != 5<<20+1 {
@@ -937,6 +963,7 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestCertificateChange(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/": "# Home\n", "/other": "# Other\n"})
 	d := newDriver(t, 120, 30, false, s.URL+"/")
 	d.waitLoaded()
@@ -969,6 +996,7 @@ func TestCertificateChange(t *testing.T) {
 }
 
 func TestStatusPages(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/moved", testserver.Reply(client.StatusRedirect, "/target"))
 	mux.Handle("/later", testserver.Reply(client.StatusTemporaryFailure, "Try later"))
@@ -1016,6 +1044,7 @@ func TestStatusPages(t *testing.T) {
 // row of every kind of screen is exactly as wide as the terminal and that
 // the frame has exactly as many rows as the terminal.
 func TestFrameWidths(t *testing.T) {
+	t.Parallel()
 	slow := newSlow(t, false, "# Slow\n", "")
 	mux := testserver.NewMux()
 	mux.Handle("/fixture.gmi", testserver.Page("text/gemini", fixture+"=> https://example.com/ Away\n"))
@@ -1066,7 +1095,7 @@ func TestFrameWidths(t *testing.T) {
 				d.typeText(long)
 				check("long URL typed")
 				d.press("enter")
-				d.waitLoaded()
+				d.wantLoaded()
 				check("long URL loaded")
 				d.press("o")
 				d.typeText(s.URL + "/51")
@@ -1075,8 +1104,8 @@ func TestFrameWidths(t *testing.T) {
 				check("51")
 				d.press("o")
 				d.typeText(s.URL + "/slow")
-				d.press("enter")
-				waitChan(t, slow.startedRequests, "the slow request")
+				d.pressNoWait("enter") // the slow load is held open until esc
+				d.waitChan(slow.startedRequests, "the slow request")
 				check("loading")
 				d.press("esc", "t")
 				check("two tabs")
@@ -1096,6 +1125,7 @@ func TestFrameWidths(t *testing.T) {
 // TestHelpScrolls: on a short screen the full help scrolls with the page
 // keys, so that its last keys can be read; any other key closes it.
 func TestHelpScrolls(t *testing.T) {
+	t.Parallel()
 	d := newDriver(t, 80, 16, true, "about:home")
 	d.press("?")
 	scr := d.waitFor("j/k and space scroll")
@@ -1116,6 +1146,7 @@ func TestHelpScrolls(t *testing.T) {
 // TestNoticeAtStart: a problem found before the browser started (a bad
 // config value) is said in the status line until the first key.
 func TestNoticeAtStart(t *testing.T) {
+	t.Parallel()
 	d := newDriverOpts(t, 100, 20, Options{Notice: "config.toml:4: theme.quote must be a colour"}, "about:home")
 	d.waitFor("config.toml:4: theme.quote must be a colour")
 	d.press("j")
@@ -1127,6 +1158,7 @@ func TestNoticeAtStart(t *testing.T) {
 // TestNumberThenOtherKey: on a page of 10+ links a digit waits for more;
 // another key then drops the number and does nothing else.
 func TestNumberThenOtherKey(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("# Many links\n")
 	for i := 1; i <= 12; i++ {

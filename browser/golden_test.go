@@ -142,6 +142,7 @@ func closedPort(t *testing.T) string {
 }
 
 func TestGoldenFixture(t *testing.T) {
+	t.Parallel()
 	ts := serve(t, map[string]string{"/fixture.gmi": fixture})
 	for _, size := range []struct{ w, h int }{{40, 20}, {80, 24}, {120, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
@@ -154,6 +155,7 @@ func TestGoldenFixture(t *testing.T) {
 }
 
 func TestGoldenNoColor(t *testing.T) {
+	t.Parallel()
 	ts := serve(t, map[string]string{"/fixture.gmi": fixture})
 	d := newDriver(t, 80, 24, true, ts.URL+"/fixture.gmi")
 	d.waitLoaded()
@@ -183,6 +185,7 @@ func TestGoldenNoColor(t *testing.T) {
 }
 
 func TestGoldenOverlays(t *testing.T) {
+	t.Parallel()
 	ts := serve(t, map[string]string{"/fixture.gmi": fixture})
 	d := newDriver(t, 80, 24, false, ts.URL+"/fixture.gmi")
 	d.waitLoaded()
@@ -220,6 +223,7 @@ func TestGoldenOverlays(t *testing.T) {
 }
 
 func TestGoldenStatusPages(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/missing", testserver.Reply(client.StatusNotFound, "There is no such page here"))
 	ts := testserver.NewServer(t, mux)

@@ -30,6 +30,7 @@ func visitURLs(vs []history.Visit) []string {
 }
 
 func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
+	t.Parallel()
 	s := serve(t, map[string]string{
 		"/":    "# Capsule home\n=> /two Two\n",
 		"/two": "# Second page\nhello\n",
@@ -39,7 +40,7 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 	d.waitFor("Capsule home")
 	d.press("1")
 	d.waitFor("Second page")
-	d.waitUntil(func() bool { return len(hs.List()) == 2 }, "two visits in the store")
+	d.expect(len(hs.List()) == 2, "two visits in the store")
 
 	again, err := history.Open(path)
 	if err != nil {
@@ -94,20 +95,19 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 }
 
 func TestHistoryNeverRecordsSensitiveInput(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	hs, _ := historyStore(t)
 	d := newDriverOpts(t, 100, 30, Options{History: hs}, s.URL+"/")
 	d.waitLoaded()
-	d.waitUntil(func() bool { return len(hs.List()) == 1 }, "the home page recorded")
-	d.press("2") // Log in: an 11
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.expect(len(hs.List()) == 1, "the home page recorded")
+	d.pressThen(d.inputDialogOpen, "the input dialog", "2") // Log in: an 11
 	d.typeText("hunter2")
 	d.press("enter")
 	d.waitFor("# Welcome")
 	d.press("1") // a page after it is recorded again
 	d.waitFor("/account")
-	d.waitUntil(func() bool { return len(hs.List()) == 2 }, "the account page recorded")
-	d.pump(100 * time.Millisecond)
+	d.expect(len(hs.List()) == 2, "the account page recorded")
 	for _, v := range hs.List() {
 		if strings.Contains(v.URL, "hunter2") || strings.Contains(v.URL, "/login") {
 			t.Errorf("the history holds %q", v.URL)
@@ -119,6 +119,7 @@ func TestHistoryNeverRecordsSensitiveInput(t *testing.T) {
 }
 
 func TestHistoryClearAsksFirst(t *testing.T) {
+	t.Parallel()
 	hs, path := historyStore(t)
 	for _, u := range []string{"gemini://a.example/", "gemini://b.example/"} {
 		if err := hs.Add(history.Visit{URL: u, Title: "Page " + u}); err != nil {
@@ -156,6 +157,7 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 // TestReloadAboutPage: r on about:history reads the store again, so what
 // another propus recorded meanwhile shows.
 func TestReloadAboutPage(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "history")
 	hs, err := history.Open(path)
 	if err != nil {

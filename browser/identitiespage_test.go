@@ -11,6 +11,7 @@ import (
 )
 
 func TestIdentitiesPage(t *testing.T) {
+	t.Parallel()
 	opts, path := idOptions(t, "alice", "bob")
 	for _, sc := range []string{"gemini://example.com/a", "gemini://other.org/"} {
 		s, err := identity.ParseScope(sc)
@@ -29,7 +30,8 @@ func TestIdentitiesPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriverOpts(t, 120, 40, opts)
-	d.waitLoaded()
+	// about:home comes at once, with nothing to wait for.
+	d.wantLoaded()
 	d.press(itoa(d.linkTo(identitiesAddress))) // linked from about:home
 	scr := d.waitFor("# Identities")
 	for _, want := range []string{"## alice", "## bob", alice.CertificateHash()[:20], "expires " + alice.Expires().Format(time.DateOnly),
@@ -45,8 +47,7 @@ func TestIdentitiesPage(t *testing.T) {
 	if d.m.mode != modeQuestion || !strings.Contains(d.screen(), "Stop using alice on gemini://example.com:1965/a?") {
 		t.Fatalf("removing a scope did not ask:\n%s", d.screen())
 	}
-	d.press("y")
-	d.waitUntil(func() bool { return savedFor(t, path, "gemini://example.com/a/x") == "" }, "the scope removed from the file")
+	d.pressThen(func() bool { return savedFor(t, path, "gemini://example.com/a/x") == "" }, "the scope removed from the file", "y")
 	if got := savedFor(t, path, "gemini://other.org/x"); got != "alice" {
 		t.Errorf("the other scope went too: %q", got)
 	}
@@ -66,12 +67,11 @@ func TestIdentitiesPage(t *testing.T) {
 		t.Fatalf("esc deleted the identity: %v", err)
 	}
 	d.press(itoa(d.linkTo(del)))
-	d.press("y")
-	d.waitUntil(func() bool {
+	d.pressThen(func() bool {
 		_, err := opts.Identities.Get("alice")
 		return errors.Is(err, identity.ErrNotFound)
-	}, "alice deleted")
-	d.waitUntil(func() bool { return savedFor(t, path, "gemini://other.org/x") == "" }, "alice's scopes removed")
+	}, "alice deleted", "y")
+	d.expect(savedFor(t, path, "gemini://other.org/x") == "", "alice's scopes removed")
 	scr = d.waitFor("Deleted the identity alice")
 	if strings.Contains(scr, "## alice") || !strings.Contains(scr, "## bob") {
 		t.Errorf("after the delete the page shows:\n%s", scr)
@@ -92,6 +92,7 @@ func TestIdentitiesPage(t *testing.T) {
 }
 
 func TestIdentitiesPageOff(t *testing.T) {
+	t.Parallel()
 	d := newDriverOpts(t, 100, 30, Options{}, identitiesAddress)
 	if scr := d.waitFor("# Identities"); !strings.Contains(scr, "Identities are off") {
 		t.Errorf("without a store the page shows:\n%s", scr)

@@ -1,8 +1,15 @@
 package browser
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,7 +73,7 @@ func (s *certSite) want(t *testing.T, want ...string) {
 // hello is a page naming the client certificate and the path.
 var hello = testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 	w.WriteHeader(client.StatusSuccess, "text/gemini")
-	fmt.Fprintf(w, "# Hello %s at %s\n", commonName(r), r.URL.Path)
+	fmt.Fprintf(w, "# Hello %s at %s.\n", commonName(r), r.URL.Path) // "." ends the path: /a is no prefix of /a/b
 })
 
 // privateSite serves hello everywhere, behind RequireCertificate under
@@ -108,6 +115,42 @@ func addIdentity(t *testing.T, store identity.Store, name string, validity time.
 	return id
 }
 
+// addExpiredIdentity adds to store an identity named name whose
+// certificate expired an hour ago (identity.Create makes only valid ones).
+func addExpiredIdentity(t *testing.T, store identity.Store, name string) *identity.Identity {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    now.Add(-2 * time.Hour),
+		NotAfter:     now.Add(-time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := identity.Parse(name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Add(id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func mustURL(t *testing.T, raw string) *url.URL {
 	t.Helper()
 	u, err := client.ParseURL(raw)
@@ -136,6 +179,7 @@ func (d *driver) open(u string) {
 }
 
 func TestIdentityCreate(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t)
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/")
@@ -149,7 +193,7 @@ func TestIdentityCreate(t *testing.T) {
 	d.waitFor("New identity:")
 	d.typeText("alice")
 	d.press("enter")
-	d.waitFor("Hello alice at /private/")
+	d.waitFor("Hello alice at /private/.")
 	s.want(t, "/private/ -", "/private/ alice")
 	if st := d.statusLine(); !strings.Contains(st, "id: alice") {
 		t.Errorf("the status line does not name the identity: %q", st)
@@ -157,7 +201,7 @@ func TestIdentityCreate(t *testing.T) {
 	if n := len(d.m.tab().back); n != 0 {
 		t.Errorf("repeating the request added %d history entries", n)
 	}
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/private/deeper") == "alice" }, "the scope to be saved")
+	d.expect(savedFor(t, scopesPath, s.URL+"/private/deeper") == "alice", "the scope saved")
 	fi, err := os.Stat(filepath.Join(opts.Identities.Dir, "alice.key"))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the key file: %v, %v", fi, err)
@@ -165,7 +209,7 @@ func TestIdentityCreate(t *testing.T) {
 
 	// Below the path the identity goes by itself; above it, never.
 	d.open(s.URL + "/private/sub/page")
-	d.waitFor("Hello alice at /private/sub/page")
+	d.waitFor("Hello alice at /private/sub/page.")
 	d.open(s.URL + "/")
 	d.waitFor("Hello - at /")
 	if st := d.statusLine(); strings.Contains(st, "id:") {
@@ -182,6 +226,7 @@ func TestIdentityCreate(t *testing.T) {
 }
 
 func TestIdentityThisTimeOnly(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/a")
@@ -194,7 +239,7 @@ func TestIdentityThisTimeOnly(t *testing.T) {
 		}
 	}
 	d.press("t")
-	d.waitFor("Hello alice at /private/a")
+	d.waitFor("Hello alice at /private/a.")
 	d.press("r")
 	d.waitFor("Choose the identity to send")
 	s.want(t, "/private/a -", "/private/a alice", "/private/a -")
@@ -204,18 +249,19 @@ func TestIdentityThisTimeOnly(t *testing.T) {
 }
 
 func TestIdentityWholeHost(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/a")
 	d.waitFor("Choose the identity to send")
 	d.press("enter", "w")
-	d.waitFor("Hello alice at /private/a")
+	d.waitFor("Hello alice at /private/a.")
 	d.open(s.URL + "/private/b")
-	d.waitFor("Hello alice at /private/b")
+	d.waitFor("Hello alice at /private/b.")
 	d.open(s.URL + "/")
-	d.waitFor("Hello alice at /")
+	d.waitFor("Hello alice at /.")
 	s.want(t, "/private/a -", "/private/a alice", "/private/b alice", "/ alice")
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/anywhere") == "alice" }, "the host's scope to be saved")
+	d.expect(savedFor(t, scopesPath, s.URL+"/anywhere") == "alice", "the host's scope saved")
 
 	other := privateSite(t, false)
 	d.open(other.URL + "/")
@@ -224,6 +270,7 @@ func TestIdentityWholeHost(t *testing.T) {
 }
 
 func TestIdentityNotAuthorised(t *testing.T) {
+	t.Parallel()
 	opts, scopesPath := idOptions(t)
 	alice := addIdentity(t, opts.Identities, "alice", time.Hour)
 	bob := addIdentity(t, opts.Identities, "bob", time.Hour)
@@ -243,18 +290,16 @@ func TestIdentityNotAuthorised(t *testing.T) {
 		}
 	}
 	d.press("down", "enter", "enter")
-	d.waitFor("Hello bob at /club/")
+	d.waitFor("Hello bob at /club/.")
 	s.want(t, "/club/ alice", "/club/ bob")
-	d.waitUntil(func() bool { return savedFor(t, scopesPath, s.URL+"/club/") == "bob" }, "the scope to move to bob")
+	d.expect(savedFor(t, scopesPath, s.URL+"/club/") == "bob", "the scope moved to bob")
 }
 
 func TestIdentityNotValid(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, _ := idOptions(t)
-	old := addIdentity(t, opts.Identities, "old", time.Nanosecond)
-	for time.Now().Before(old.Expires().Add(time.Second)) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	old := addExpiredIdentity(t, opts.Identities, "old")
 	if err := opts.Scopes.Add(old.Name, identity.ScopeFor(mustURL(t, s.URL+"/private/"))); err != nil {
 		t.Fatal(err)
 	}
@@ -267,11 +312,12 @@ func TestIdentityNotValid(t *testing.T) {
 	}
 	d.typeText("fresh")
 	d.press("enter")
-	d.waitFor("Hello fresh at /private/x")
+	d.waitFor("Hello fresh at /private/x.")
 	s.want(t, "/private/x old", "/private/x fresh")
 }
 
 func TestIdentityCancel(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/.*", testserver.Reply(client.StatusCertificateRequired, "Who are you?\x1b]0;evil\x07\x1b[31m"))
 	s := newCertSite(t, mux, false)
@@ -296,11 +342,11 @@ func TestIdentityCancel(t *testing.T) {
 		t.Errorf("a bad name was not refused:\n%s", scr)
 	}
 	d.press("esc", "esc")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/door -", "/door -")
 }
 
 func TestIdentityTLS12(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, true)
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/")
@@ -311,7 +357,6 @@ func TestIdentityTLS12(t *testing.T) {
 		t.Errorf("the warning:\n%s", scr)
 	}
 	d.press("esc")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/private/ -")
 	if name := savedFor(t, scopesPath, s.URL+"/private/"); name != "" {
 		t.Errorf("a cancelled warning saved a scope for %s", name)
@@ -321,14 +366,14 @@ func TestIdentityTLS12(t *testing.T) {
 	d.waitFor("Choose the identity to send")
 	d.press("enter", "enter")
 	d.waitFor("This server speaks TLS 1.2")
-	d.pump(200 * time.Millisecond)
 	s.want(t, "/private/ -", "/private/ -")
 	d.press("y")
-	d.waitFor("Hello alice at /private/")
+	d.waitFor("Hello alice at /private/.")
 	s.want(t, "/private/ -", "/private/ -", "/private/ alice")
 }
 
 func TestIdentityGolden(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	opts, _ := idOptions(t, "alice", "bob")
 	if err := opts.Scopes.Add("bob", identity.ScopeFor(mustURL(t, s.URL+"/elsewhere/"))); err != nil {
@@ -351,6 +396,7 @@ func TestIdentityGolden(t *testing.T) {
 }
 
 func TestIdentityPickerScrolls(t *testing.T) {
+	t.Parallel()
 	s := privateSite(t, false)
 	var names []string
 	for i := range 12 {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -83,6 +82,9 @@ func (d *driver) pressMsg(k tea.KeyPressMsg) {
 	d.settle()
 }
 
+// inputDialogOpen reports whether an input dialog is open.
+func (d *driver) inputDialogOpen() bool { _, ok := d.m.dialog.(*inputDialog); return ok }
+
 // inputDialog returns the open input dialog, failing the test when there
 // is none.
 func (d *driver) inputDialog() *inputDialog {
@@ -100,8 +102,7 @@ func openInput(t *testing.T, s *inputServer, w, h int, noColor bool, n string) *
 	t.Helper()
 	d := newDriver(t, w, h, noColor, s.URL+"/")
 	d.waitLoaded()
-	d.press(n)
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.pressThen(d.inputDialogOpen, "the input dialog", n)
 	return d
 }
 
@@ -112,6 +113,7 @@ func bytesLeft(s *inputServer, path, answer string) string {
 }
 
 func TestInputSendsTheAnswer(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	scr := d.screen()
@@ -154,6 +156,7 @@ func TestInputSendsTheAnswer(t *testing.T) {
 }
 
 func TestInputTooLong(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	long := strings.Repeat("x", client.MaxURLLength)
@@ -181,6 +184,7 @@ func TestInputTooLong(t *testing.T) {
 }
 
 func TestInputMultiLine(t *testing.T) {
+	t.Parallel()
 	for _, send := range []rune{'s', 'd'} {
 		t.Run("ctrl+"+string(send), func(t *testing.T) {
 			s := newInputServer(t)
@@ -210,6 +214,7 @@ func TestInputMultiLine(t *testing.T) {
 }
 
 func TestInputCancel(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	d.typeText("never sent")
@@ -223,7 +228,6 @@ func TestInputCancel(t *testing.T) {
 	if p := d.page(); p.address != s.URL+"/" {
 		t.Errorf("the page is now %q, want the one it was", p.address)
 	}
-	d.pump(100 * time.Millisecond)
 	s.want(t, "/", "/search")
 
 	// A tab that had nothing to show shows the prompt as a page, which r
@@ -240,8 +244,7 @@ func TestInputCancel(t *testing.T) {
 	if d.press("x"); !strings.Contains(d.statusLine(), "10 INPUT") {
 		t.Errorf("the status line is %q", d.statusLine())
 	}
-	d.press("r")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the dialog again")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the dialog again", "r")
 	d.inputDialog()
 
 	// A tab in the background does not ask over the one in view.
@@ -256,6 +259,7 @@ func TestInputCancel(t *testing.T) {
 }
 
 func TestInputReplacesTheQuery(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "3")
 	d.waitFor("Replace the query")
@@ -269,6 +273,7 @@ func TestInputReplacesTheQuery(t *testing.T) {
 }
 
 func TestInputSensitive(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2"
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "2")
@@ -328,8 +333,7 @@ func TestInputSensitive(t *testing.T) {
 	noSecret("the history", d.m.history)
 
 	// A reload asks again rather than sending the answer again.
-	d.press("r")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the prompt again")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the prompt again", "r")
 	s.want(t, "/", "/login", "/login?"+secret, "/account", "/login")
 }
 
@@ -380,6 +384,7 @@ func TestInputEditor(t *testing.T) {
 }
 
 func TestInputEditorFails(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	d := openInput(t, s, 100, 30, false, "1")
 	d.typeText("kept")
@@ -408,6 +413,7 @@ func TestInputEditorCommand(t *testing.T) {
 }
 
 func TestInputGolden(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	for _, c := range []struct {
 		name, link, text string

@@ -6,6 +6,7 @@ import (
 )
 
 func TestKeyMapOverride(t *testing.T) {
+	t.Parallel()
 	k := DefaultKeyMap()
 	if err := k.Override("back", []string{"H", "backspace"}); err != nil {
 		t.Fatal(err)

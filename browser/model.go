@@ -134,10 +134,12 @@ type Model struct {
 	message  string // a word in the status line until the next key
 	msgError bool
 	download *downloadState
-	refresh  *feedRefresh  // a refresh of the feeds under way
-	dialog   dialog        // a modal conversation, if one is open
-	idents   *identities   // client certificates loaded and chosen (identity.go)
-	slowTick time.Duration // one second of a 44 countdown; tests shorten it (0: a second)
+	refresh  *feedRefresh // a refresh of the feeds under way
+	dialog   dialog       // a modal conversation, if one is open
+	idents   *identities  // client certificates loaded and chosen (identity.go)
+	// after is the browser's timer, tea.Tick: the 44 countdown and the
+	// download progress wait on it, and tests put a fake clock here.
+	after func(d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd
 }
 
 // gState remembers what "g" did, so that "gt" can undo the jump to the top.
@@ -162,6 +164,7 @@ func New(opts Options, urls ...string) *Model {
 		visited:  map[string]bool{},
 		spinner:  spinner.New(spinner.WithSpinner(spinner.Dot)),
 		input:    textinput.New(),
+		after:    tea.Tick,
 	}
 	m.setStyles(true)
 	m.seedHistory()

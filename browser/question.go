@@ -150,18 +150,20 @@ func (m *Model) startDownloadThen(r *client.Response, dir, name, opener string) 
 		}
 		return downloadDoneMsg{path, err}
 	}
-	return tea.Batch(done, tickProgress(), m.spinner.Tick)
+	return tea.Batch(done, m.tickProgress(), m.spinner.Tick)
 }
 
-func tickProgress() tea.Cmd {
-	return tea.Tick(100*time.Millisecond, func(time.Time) tea.Msg { return downloadProgressMsg{} })
+// tickProgress returns the command that redraws the download progress
+// bar 100 ms later.
+func (m *Model) tickProgress() tea.Cmd {
+	return m.after(100*time.Millisecond, func(time.Time) tea.Msg { return downloadProgressMsg{} })
 }
 
 func (m *Model) downloadUpdate(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case downloadProgressMsg:
 		if m.download != nil {
-			return tickProgress()
+			return m.tickProgress()
 		}
 	case downloadDoneMsg:
 		m.download = nil

@@ -58,19 +58,30 @@ func (s *hopSite) want(t *testing.T, paths ...string) {
 // line shown on the way (each once, in order).
 func (d *driver) statuses(cond func() bool, what string) []string {
 	d.t.Helper()
+	return d.statusesDuring(func() { d.waitUntil(cond, what) })
+}
+
+// statusesDuring runs do and returns every status line shown meanwhile,
+// after each message the model handled (each once, in order).
+func (d *driver) statusesDuring(do func()) []string {
+	d.t.Helper()
 	var seen []string
-	d.waitUntil(func() bool {
+	record := func() {
 		if st := strings.TrimSpace(d.statusLine()); len(seen) == 0 || seen[len(seen)-1] != st {
 			seen = append(seen, st)
 		}
-		return cond()
-	}, what)
+	}
+	record()
+	d.watch = record
+	defer func() { d.watch = nil }()
+	do()
 	return seen
 }
 
 func redirect(to string) testserver.Handler { return testserver.Reply(client.StatusRedirect, to) }
 
 func TestRedirectChain(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /a Go\n"))
 	mux.Handle("/a", redirect("/b"))
@@ -122,6 +133,7 @@ func TestRedirectChain(t *testing.T) {
 }
 
 func TestRedirectTooMany(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/r/(?P<n>[0-9]+)", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		var n int
@@ -142,16 +154,25 @@ func TestRedirectTooMany(t *testing.T) {
 	if st := d.statusLine(); !strings.Contains(st, "link 1/1") {
 		t.Errorf("status %q", st)
 	}
+	// Following by hand starts a new chain, which is too long again: the
+	// page is replaced by one on /r/7 to /r/12.
 	d.press("1")
-	d.waitFor("# Too many redirects")
-	if got := s.requested(); len(got) != 12 || got[6] != s.URL+"/r/7" {
-		t.Errorf("following by hand requested %q, want /r/7 to /r/12", got[6:])
+	scr = d.waitFor("• then 30 REDIRECT - TEMPORARY to /r/13")
+	for _, want := range []string{"# Too many redirects", "• " + s.URL + "/r/7", "• " + s.URL + "/r/12"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the second page lacks %q:\n%s", want, scr)
+		}
 	}
+	if strings.Contains(scr, "• "+s.URL+"/r/6 ") || strings.Contains(scr, "to /r/7") {
+		t.Errorf("the second page still shows the first chain:\n%s", scr)
+	}
+	s.want(t, "/r/1", "/r/2", "/r/3", "/r/4", "/r/5", "/r/6", "/r/7", "/r/8", "/r/9", "/r/10", "/r/11", "/r/12")
 }
 
 // Options.MaxRedirects 2 follows two hops of a three-hop chain, then
 // shows the chain as too long; the default follows all three.
 func TestRedirectMaxRedirects(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/a", redirect("/b"))
 	mux.Handle("/b", redirect("/c"))
@@ -177,6 +198,7 @@ func TestRedirectMaxRedirects(t *testing.T) {
 }
 
 func TestRedirectLoop(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/x", redirect("/y"))
 	mux.Handle("/y", redirect("/x"))
@@ -197,6 +219,7 @@ func TestRedirectLoop(t *testing.T) {
 }
 
 func TestRedirectDropsQuery(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/search", testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		if r.URL.RawQuery != "" {
@@ -222,6 +245,7 @@ func TestRedirectDropsQuery(t *testing.T) {
 }
 
 func TestRedirectCrossHost(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /away Away\n"))
 	s := newHopSite(t, mux)
@@ -232,8 +256,7 @@ func TestRedirectCrossHost(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			d := newDriver(t, size.w, size.h, false, s.URL+"/")
 			d.waitFor("# Start")
-			d.press("1")
-			d.waitUntil(func() bool { return d.m.dialog != nil }, "the redirect dialog")
+			d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog", "1")
 			golden(t, fmt.Sprintf("redirect-cross-host-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}
@@ -243,8 +266,7 @@ func TestRedirectCrossHost(t *testing.T) {
 
 	d := newDriver(t, 100, 30, false, s.URL+"/")
 	d.waitFor("# Start")
-	d.press("1")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the redirect dialog")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog", "1")
 	scr := d.screen()
 	for _, want := range []string{"Follow this redirect to another server?", "From (30 REDIRECT - TEMPORARY)",
 		"   " + s.URL + "/away", "   " + there, "127.0.0.1:" + itoa(s.Port) + " sends you to localhost:" + itoa(s.Port)} {
@@ -264,8 +286,7 @@ func TestRedirectCrossHost(t *testing.T) {
 	}
 	s.want(t, "/", "/away")
 
-	d.press("r")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the redirect dialog again")
+	d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog again", "r")
 	d.press("f")
 	d.waitFor("# There")
 	s.want(t, "/", "/away", "/away", there)
@@ -279,6 +300,7 @@ func TestRedirectCrossHost(t *testing.T) {
 }
 
 func TestRedirectOtherScheme(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/web", redirect("https://example.com/page"))
 	s := newHopSite(t, mux)
@@ -299,6 +321,7 @@ func TestRedirectOtherScheme(t *testing.T) {
 }
 
 func TestRedirectPolicies(t *testing.T) {
+	t.Parallel()
 	mux := testserver.NewMux()
 	mux.Handle("/a", redirect("/b"))
 	mux.Handle("/b", testserver.Page("text/gemini", "# B\n"))

@@ -98,6 +98,7 @@ func hostileServer(t *testing.T) *testserver.TestServer {
 }
 
 func TestSanitizeHostilePage(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	d := newDriver(t, 80, 24, false, ts.URL+"/page")
 	d.waitLoaded()
@@ -143,7 +144,8 @@ func TestSanitizeHostilePage(t *testing.T) {
 	d.press("esc")
 
 	// The link in a new tab: two tab titles in the bar.
-	d.press("esc", "g", "tab", "T")
+	d.press("esc", "g", "tab")
+	d.pressNoWait("T")
 	checkClean(t, d, "loading in a new tab")
 	d.waitLoaded()
 	checkClean(t, d, "new tab")
@@ -151,7 +153,7 @@ func TestSanitizeHostilePage(t *testing.T) {
 	checkClean(t, d, "first tab again")
 
 	// Follow the bare link (its URL is shown as its label).
-	d.press("2")
+	d.pressNoWait("2")
 	checkClean(t, d, "loading bare link")
 	d.waitLoaded()
 	checkClean(t, d, "bare link")
@@ -165,6 +167,7 @@ func TestSanitizeHostilePage(t *testing.T) {
 }
 
 func TestSanitizeHostileReplies(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	for _, path := range []string{
 		"/plain", "/51", "/10", "/11", "/31", "/44", "/60",
@@ -199,6 +202,7 @@ func TestSanitizeHostileReplies(t *testing.T) {
 // TestSanitizeTitleAndTabs checks the window title and the tab bar, which
 // show a page's first heading.
 func TestSanitizeTitleAndTabs(t *testing.T) {
+	t.Parallel()
 	ts := hostileServer(t)
 	d := newDriver(t, 120, 30, false, ts.URL+"/page", ts.URL+"/next", ts.URL+"/51")
 	d.waitLoaded()

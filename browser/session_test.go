@@ -33,6 +33,7 @@ func quitAndSave(t *testing.T, d *driver) {
 }
 
 func TestSessionRestore(t *testing.T) {
+	t.Parallel()
 	s := serve(t, map[string]string{
 		"/":     "# First home\n=> /long Long\n",
 		"/long": longPage(200),
@@ -43,7 +44,7 @@ func TestSessionRestore(t *testing.T) {
 	d.waitLoaded()
 	d.press("1")
 	d.waitFor("Long page")
-	d.waitLoaded()
+	d.wantLoaded()
 	d.press("j", "j", "j", "j", "j")
 	top := d.m.tabs[0].page.view.Top
 	if top.Line == 0 {
@@ -86,7 +87,7 @@ func TestSessionRestore(t *testing.T) {
 
 	// Without RestoreSession, nothing comes back.
 	d3 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: false})
-	d3.waitLoaded()
+	d3.wantLoaded() // about:home comes at once
 	if len(d3.m.tabs) != 1 || d3.m.tabs[0].page.address != "about:home" {
 		t.Errorf("RestoreSession=false opened %d tabs, %s", len(d3.m.tabs), d3.m.tabs[0].page.address)
 	}
@@ -99,16 +100,16 @@ func TestSessionRestore(t *testing.T) {
 }
 
 func TestSessionNeverSavesSensitivePages(t *testing.T) {
+	t.Parallel()
 	s := newInputServer(t)
 	path := filepath.Join(t.TempDir(), "session")
 	d := newDriverOpts(t, 100, 30, Options{Session: path}, s.URL+"/")
 	d.waitLoaded()
-	d.press("2") // Log in: an 11
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*inputDialog); return ok }, "the input dialog")
+	d.pressThen(d.inputDialogOpen, "the input dialog", "2") // Log in: an 11
 	d.typeText("hunter2")
 	d.press("enter")
 	d.waitFor("# Welcome")
-	d.waitLoaded()
+	d.wantLoaded()
 	quitAndSave(t, d)
 
 	saved, err := session.Load(path)

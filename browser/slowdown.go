@@ -55,11 +55,7 @@ func (m *Model) onSlowDown(t *tab, h headerMsg) tea.Cmd {
 // countdown.
 func (m *Model) slowDownTick(t *tab) tea.Cmd {
 	msg := slowDownTickMsg{key: loadKey{tab: t.id, seq: t.seq}, attempt: t.slow.attempt}
-	second := m.slowTick
-	if second <= 0 {
-		second = time.Second
-	}
-	return tea.Tick(second, func(time.Time) tea.Msg { return msg })
+	return m.after(time.Second, func(time.Time) tea.Msg { return msg })
 }
 
 // slowDownTicked counts a second down and sends the retry when the

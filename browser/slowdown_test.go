@@ -36,12 +36,20 @@ func hasStatus(seen []string, prefix string) bool {
 }
 
 func TestSlowDownRetries(t *testing.T) {
+	t.Parallel()
 	s := slowServer(t, "1", 2)
 	d := newDriver(t, 100, 30, false, s.URL+"/")
-	d.m.slowTick = 10 * time.Millisecond
 	d.waitFor("# Start")
-	d.send(keyMsg("1"))
-	seen := d.statuses(func() bool { return strings.Contains(d.screen(), "# Finally") }, "the page after the retries")
+	seen := d.statusesDuring(func() {
+		d.press("1")
+		d.advance(time.Second - time.Millisecond)
+		s.want(t, "/", "/busy") // no retry before the second is up
+		d.advance(time.Millisecond)
+		d.advance(time.Second)
+	})
+	if !strings.Contains(d.screen(), "# Finally") {
+		t.Fatalf("two seconds on, the page has not come:\n%s", d.screen())
+	}
 	s.want(t, "/", "/busy", "/busy", "/busy")
 	for _, want := range []string{
 		"Slow down: retrying in 1 s · retry 1 of 5 · esc cancels",
@@ -60,9 +68,11 @@ func TestSlowDownRetries(t *testing.T) {
 	}
 
 	t.Run("after a redirect", func(t *testing.T) {
+		t.Parallel()
 		s := slowServer(t, "1", 1)
 		d := newDriver(t, 100, 30, false, s.URL+"/go")
-		d.m.slowTick = 10 * time.Millisecond
+		d.waitFor("Slow down: retrying in 1 s")
+		d.advance(time.Second)
 		d.waitFor("# Finally")
 		s.want(t, "/go", "/busy", "/busy")
 		d.press("x")
@@ -73,15 +83,19 @@ func TestSlowDownRetries(t *testing.T) {
 }
 
 func TestSlowDownCancel(t *testing.T) {
+	t.Parallel()
 	s := slowServer(t, "10", -1)
 	d := newDriver(t, 100, 30, false, s.URL+"/busy")
-	d.m.slowTick = 100 * time.Millisecond
-	d.waitFor("Slow down: retrying in")
+	d.waitFor("Slow down: retrying in 10 s")
+	d.advance(time.Second)
+	if st := d.statusLine(); !strings.Contains(st, "Slow down: retrying in 9 s") {
+		t.Errorf("a second on: status %q", st)
+	}
 	d.press("esc")
 	if st := d.statusLine(); !strings.Contains(st, "Cancelled") {
 		t.Errorf("esc: status %q", st)
 	}
-	d.pump(time.Second + 200*time.Millisecond) // longer than the countdown
+	d.advance(time.Minute) // longer than the countdown
 	s.want(t, "/busy")
 	d.press("x")
 	if st := d.statusLine(); strings.Contains(st, "Slow down") || !strings.Contains(st, "44 SLOW DOWN") {
@@ -93,10 +107,19 @@ func TestSlowDownCancel(t *testing.T) {
 }
 
 func TestSlowDownBackoff(t *testing.T) {
+	t.Parallel()
 	s := slowServer(t, "Please come back later", 3)
 	d := newDriver(t, 100, 30, false, s.URL+"/busy")
-	d.m.slowTick = 5 * time.Millisecond
-	seen := d.statuses(func() bool { return strings.Contains(d.screen(), "# Finally") }, "the page after the retries")
+	seconds := 0
+	seen := d.statusesDuring(func() {
+		d.waitFor("Slow down: retrying in 1 s")
+		for ; seconds < 10 && !strings.Contains(d.screen(), "# Finally"); seconds++ {
+			d.advance(time.Second)
+		}
+	})
+	if seconds != 1+2+4 {
+		t.Errorf("the page came after %d s, want 7 (1, 2 and 4)", seconds)
+	}
 	s.want(t, "/busy", "/busy", "/busy", "/busy")
 	// Each retry's countdown starts at 1, 2, then 4 seconds.
 	for i, want := range []string{"1", "2", "4"} {
@@ -111,9 +134,13 @@ func TestSlowDownBackoff(t *testing.T) {
 }
 
 func TestSlowDownGiveUp(t *testing.T) {
+	t.Parallel()
 	s := slowServer(t, "1", -1)
 	d := newDriverOpts(t, 100, 30, Options{SlowDown: client.Backoff{Retries: 2}}, s.URL+"/busy")
-	d.m.slowTick = 5 * time.Millisecond
+	d.waitFor("Slow down: retrying in 1 s · retry 1 of 2")
+	d.advance(time.Second)
+	d.waitFor("Slow down: retrying in 1 s · retry 2 of 2")
+	d.advance(time.Second)
 	scr := d.waitFor("gave up")
 	s.want(t, "/busy", "/busy", "/busy")
 	if !strings.Contains(scr, "propus retried 2 times and gave up.") {
@@ -123,17 +150,18 @@ func TestSlowDownGiveUp(t *testing.T) {
 	if st := d.statusLine(); !strings.Contains(st, "44 SLOW DOWN · gave up after 2 retries") {
 		t.Errorf("status %q", st)
 	}
-	d.pump(100 * time.Millisecond)
+	d.advance(time.Hour)
 	s.want(t, "/busy", "/busy", "/busy")
 }
 
 func TestGoldenSlowDown(t *testing.T) {
+	t.Parallel()
 	s := slowServer(t, "7", -1)
 	for _, size := range []struct{ w, h int }{{40, 20}, {100, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			t.Parallel()
 			d := newDriver(t, size.w, size.h, false, s.URL+"/busy")
-			d.m.slowTick = time.Hour // the countdown stands still
-			d.waitUntil(d.m.tab().slowingDown, "the countdown")
+			d.waitUntil(d.m.tab().slowingDown, "the countdown") // which stands still: the clock is the driver's
 			golden(t, fmt.Sprintf("slowdown-countdown-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}

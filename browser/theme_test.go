@@ -14,6 +14,7 @@ const themePage = "# Title\n## Second\n=> /next Next page\n=> https://example.co
 // A theme's colours reach the frame, on dark and light terminals alike;
 // the colours it leaves unset stay the built-in ones; NoColor wins.
 func TestThemeView(t *testing.T) {
+	t.Parallel()
 	s := serve(t, map[string]string{"/": themePage})
 	th := Theme{Heading1: "#123456", Link: "#a0b0c0", ExternalLink: "#0f8", Bar: "#fedcba", Accent: "200"}
 	want := []string{
@@ -62,6 +63,7 @@ func TestThemeView(t *testing.T) {
 }
 
 func TestThemeStyles(t *testing.T) {
+	t.Parallel()
 	for _, dark := range []bool{true, false} {
 		def := DefaultStyles(dark)
 		if !reflect.DeepEqual(ThemedStyles(dark, Theme{}), def) {
@@ -105,6 +107,7 @@ func TestThemeStyles(t *testing.T) {
 }
 
 func TestThemeCheckColor(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"#000000", "#FFFFFF", "#aBc", "#5fafff", "0", "7", "16", "255", "042"} {
 		if err := CheckColor(s); err != nil {
 			t.Errorf("CheckColor(%q): %v", s, err)

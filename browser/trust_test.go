@@ -63,18 +63,21 @@ func changedSite(t *testing.T, w, h int, path string, hosts *tofu.Store) (*site,
 	cert := s.RotateCertificate()
 	d.press("o")
 	d.typeText(s.URL + "/other")
-	d.press("enter")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "enter")
 	return s, d, old, cert
 }
+
+// certDialogOpen reports whether the changed-certificate dialog is open.
+func (d *driver) certDialogOpen() bool { _, ok := d.m.dialog.(*certDialog); return ok }
 
 // waitDialog waits for the changed-certificate dialog.
 func (d *driver) waitDialog() {
 	d.t.Helper()
-	d.waitUntil(func() bool { _, ok := d.m.dialog.(*certDialog); return ok }, "the changed-certificate dialog")
+	d.waitUntil(d.certDialogOpen, "the changed-certificate dialog")
 }
 
 func TestTrustChangedAsks(t *testing.T) {
+	t.Parallel()
 	path, hosts := openStore(t)
 	s, d, oldCert, cert := changedSite(t, 100, 30, path, hosts)
 	old, newFP := tofu.PublicKeyPin(oldCert), tofu.PublicKeyPin(cert)
@@ -110,8 +113,7 @@ func TestTrustChangedAsks(t *testing.T) {
 	if got := d.page().address; got != s.URL+"/other" {
 		t.Errorf("the error page is for %q", got)
 	}
-	d.press("r")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
 	wantPaths(t, s, "/")
 	if pinOf(t, path, s.Addr) != old {
 		t.Error("refusing changed the pin")
@@ -121,6 +123,7 @@ func TestTrustChangedAsks(t *testing.T) {
 // TestTrustChangedCancelIsTheDefault: Enter on the dialog as it opens
 // cancels, as does Esc after selecting an answer; other keys do nothing.
 func TestTrustChangedCancelIsTheDefault(t *testing.T) {
+	t.Parallel()
 	path, hosts := openStore(t)
 	s, d, oldCert, _ := changedSite(t, 100, 30, path, hosts)
 	old := tofu.PublicKeyPin(oldCert)
@@ -131,8 +134,7 @@ func TestTrustChangedCancelIsTheDefault(t *testing.T) {
 	d.press("enter")
 	d.waitFor("# The server's certificate has changed")
 
-	d.press("r")
-	d.waitDialog()
+	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
 	d.press("a")
 	if scr := d.screen(); !strings.Contains(scr, "▶ trust from now on") || !strings.Contains(scr, "enter confirms, esc cancels") {
 		t.Errorf("a did not select trusting from now on:\n%s", scr)
@@ -146,6 +148,7 @@ func TestTrustChangedCancelIsTheDefault(t *testing.T) {
 }
 
 func TestTrustOnce(t *testing.T) {
+	t.Parallel()
 	path, hosts := openStore(t)
 	s, d, oldCert, cert := changedSite(t, 100, 30, path, hosts)
 	old, newFP := tofu.PublicKeyPin(oldCert), tofu.PublicKeyPin(cert)
@@ -164,7 +167,7 @@ func TestTrustOnce(t *testing.T) {
 	}
 	// Reloading in this run is no question.
 	d.press("r")
-	d.waitLoaded()
+	d.wantLoaded()
 	if d.m.dialog != nil {
 		t.Fatalf("the trusted certificate asked again:\n%s", d.screen())
 	}
@@ -184,6 +187,7 @@ func TestTrustOnce(t *testing.T) {
 }
 
 func TestTrustAlways(t *testing.T) {
+	t.Parallel()
 	path, hosts := openStore(t)
 	s, d, _, cert := changedSite(t, 100, 30, path, hosts)
 	newFP := tofu.PublicKeyPin(cert)
@@ -211,6 +215,7 @@ func TestTrustAlways(t *testing.T) {
 // TestTrustExpiredPin: a pin whose certificate has expired gives way to
 // the new certificate, with a notice.
 func TestTrustExpiredPin(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/": "# Home\n"})
 	path := filepath.Join(t.TempDir(), "known_hosts")
 	other := "SHA256:" + strings.Repeat("ab", 32)
@@ -265,6 +270,7 @@ func (d *driver) openURL(addr string) {
 }
 
 func TestKnownHosts(t *testing.T) {
+	t.Parallel()
 	s1 := pagesSite(t, map[string]string{"/": "# One\n"})
 	s2 := pagesSite(t, map[string]string{"/": "# Two\n"})
 	path, hosts := openStore(t)
@@ -321,6 +327,7 @@ func TestKnownHosts(t *testing.T) {
 // TestKnownHostsForgetFromCapsule: a capsule's link to the forget action
 // only opens the list; nothing is asked or forgotten.
 func TestKnownHostsForgetFromCapsule(t *testing.T) {
+	t.Parallel()
 	s := newSite(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
 		testserver.Page("text/gemini", "# Trap\n=> about:known-hosts?forget="+r.URL.Host+" Click\n").ServeGemini(w, r)
 	}))
@@ -341,6 +348,7 @@ func TestKnownHostsForgetFromCapsule(t *testing.T) {
 }
 
 func TestGoldenTrust(t *testing.T) {
+	t.Parallel()
 	for _, size := range []struct{ w, h int }{{40, 20}, {100, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			path, hosts := openStore(t)
@@ -354,6 +362,7 @@ func TestGoldenTrust(t *testing.T) {
 }
 
 func TestGoldenKnownHosts(t *testing.T) {
+	t.Parallel()
 	s := pagesSite(t, map[string]string{"/": "# Home\n"})
 	for _, size := range []struct{ w, h int }{{40, 20}, {100, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
@@ -378,6 +387,7 @@ func normalizeHex(s string) string {
 // TestTrustDialogScrolls: on a short screen the answers stay in sight and
 // j scrolls the details above them.
 func TestTrustDialogScrolls(t *testing.T) {
+	t.Parallel()
 	path, hosts := openStore(t)
 	_, d, _, cert := changedSite(t, 40, 12, path, hosts)
 	checkFrame(t, d.m.screen(), 40, 12)
