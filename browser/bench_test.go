@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/about"
 	"propus/browser/feeds"
 	"propus/gemtext"
 )
@@ -118,7 +119,7 @@ func BenchmarkFeedsPage(b *testing.B) {
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	for b.Loop() {
-		m.refreshFeedsPages()
+		m.aboutChanged(about.Changed{Page: about.Feeds})
 		m.screen()
 	}
 }

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"propus/browser/download"
 	"propus/browser/render"
 	"propus/client"
 	"propus/gemtext"
@@ -376,8 +377,8 @@ func TestSearch(t *testing.T) {
 
 	// Enter alone in the search prompt repeats the last search.
 	d.press("g", "/")
-	if got := d.m.input.Value(); got != "" || !strings.Contains(d.statusLine(), "Needle") {
-		t.Errorf("the search prompt opens on %q, status %q", got, d.statusLine())
+	if st := d.statusLine(); !strings.HasPrefix(st, "Search: Needle (enter repeats)") {
+		t.Errorf("the search prompt opens on %q", st)
 	}
 	d.press("enter")
 	if st := d.statusLine(); !strings.Contains(st, "3 lines match") {
@@ -411,7 +412,7 @@ func TestOutlineJump(t *testing.T) {
 		t.Fatalf("j did not move to the second heading:\n%s", d.screen())
 	}
 	d.press("enter")
-	if d.m.mode != modeNormal {
+	if d.m.dialogs.Len() != 0 {
 		t.Fatal("enter did not close the outline")
 	}
 	if got := d.page().view.Top; got != (render.Pos{Line: 31}) {
@@ -834,22 +835,25 @@ func TestExternalLinkAsks(t *testing.T) {
 	d.waitLoaded()
 	d.press("1")
 	scr := d.screen()
-	if d.m.mode != modeQuestion || !strings.Contains(scr, "This link leaves Gemini space") || !strings.Contains(scr, "https://example.com/page") {
+	if !d.asking() || !strings.Contains(scr, "This link leaves Gemini space") || !strings.Contains(scr, "https://example.com/page") {
 		t.Fatalf("an https link did not ask:\n%s", scr)
 	}
 	if d.m.tab().loading != "" || d.page().address != s.URL+"/" {
 		t.Fatal("an https link navigated")
 	}
 	cmd := d.runKey("y")
-	if cmd == nil || cmd() == nil {
-		t.Error("y in the question returned no clipboard command")
+	copied, ok := cmd().(download.CopyMsg)
+	if !ok || copied.Target != "https://example.com/page" {
+		t.Fatalf("y in the question reported %#v", copied)
 	}
-	if d.m.mode != modeNormal || !strings.Contains(d.statusLine(), "Copied https://example.com/page") {
-		t.Errorf("after y: mode %d, status %q", d.m.mode, d.statusLine())
+	d.send(copied)
+	d.settle()
+	if d.m.dialogs.Len() != 0 || !strings.Contains(d.statusLine(), "Copied https://example.com/page") {
+		t.Errorf("after y: %d dialogs, status %q", d.m.dialogs.Len(), d.statusLine())
 	}
 	d.press("1", "esc")
-	if d.m.mode != modeNormal || d.page().address != s.URL+"/" {
-		t.Errorf("esc: mode %d, page %s", d.m.mode, d.page().address)
+	if d.m.dialogs.Len() != 0 || d.page().address != s.URL+"/" {
+		t.Errorf("esc: %d dialogs, page %s", d.m.dialogs.Len(), d.page().address)
 	}
 	wantPaths(t, s, "/")
 }
@@ -917,7 +921,7 @@ func TestDownload(t *testing.T) {
 		return err == nil && bytes.Equal(b, []byte(png))
 	}, "the file "+path, "s")
 	d.waitFor("Saved " + path)
-	if d.m.download != nil || d.m.busy() {
+	if d.m.downloads.Len() > 0 || d.m.busy() {
 		t.Error("the download is still shown as running")
 	}
 	if !strings.Contains(d.screen(), "# Images") {
@@ -1078,7 +1082,7 @@ func TestFrameWidths(t *testing.T) {
 				d.press("x")
 				check("page")
 				d.press("5")
-				if d.m.mode != modeQuestion {
+				if !d.asking() {
 					t.Fatalf("link 5 did not ask:\n%s", d.screen())
 				}
 				check("question")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"propus/browser/content"
 	"propus/client"
 	"propus/testserver"
 	"propus/tofu"
@@ -205,7 +206,7 @@ func TestGoldenOverlays(t *testing.T) {
 		"Status    20 ",
 		"Meta      text/gemini",
 		"Type      text/gemini",
-		"Size      " + humanSize(int64(len(fixture))) + ", 22 lines, 4 links",
+		"Size      " + content.HumanSize(int64(len(fixture))) + ", 22 lines, 4 links",
 		"TLS       TLS 1.3",
 		"\n  " + fingerprint(ts) + " ", // under its label, whole
 		"Subject   CN=localhost",
@@ -217,8 +218,8 @@ func TestGoldenOverlays(t *testing.T) {
 	}
 	golden(t, "info-80x24", normalize(s))
 	d.press("esc")
-	if d.m.mode != modeNormal {
-		t.Errorf("a key left the info overlay open (mode %d)", d.m.mode)
+	if d.m.dialogs.Len() != 0 {
+		t.Errorf("a key left the info overlay open (%T)", d.m.dialogs.Top())
 	}
 }
 

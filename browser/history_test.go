@@ -86,10 +86,10 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 
 	// A new browser completes from the store, oldest first.
 	d2 := newDriverOpts(t, 80, 30, Options{History: again}, "about:blank")
-	if got, want := d2.m.history, []string{s.URL + "/", s.URL + "/two"}; !slices.Equal(got, want) {
+	if got, want := d2.m.visits.order, []string{s.URL + "/", s.URL + "/two"}; !slices.Equal(got, want) {
 		t.Errorf("completion is seeded with %q, want %q", got, want)
 	}
-	if !strings.Contains(homeText, "=> about:history ") {
+	if home, _ := d2.m.about.Page("about:home"); !strings.Contains(home, "=> about:history ") {
 		t.Error("about:home has no link to about:history")
 	}
 }
@@ -133,7 +133,7 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 	d.typeText("about:history?clear")
 	d.press("enter")
 	d.waitFor("Press / to search this page")
-	if d.m.mode == modeQuestion || len(hs.List()) != 2 {
+	if d.asking() || len(hs.List()) != 2 {
 		t.Fatal("the clear link asked from elsewhere")
 	}
 	// On about:history it asks; esc keeps the history.
@@ -149,8 +149,8 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 	d.waitFor("Cleared the history")
 	d.waitFor("No visit yet")
 	again, err := history.Open(path)
-	if err != nil || len(again.List()) != 0 || len(d.m.history) != 0 {
-		t.Errorf("after clearing: %v, the file holds %q, completion %q", err, visitURLs(again.List()), d.m.history)
+	if err != nil || len(again.List()) != 0 || len(d.m.visits.order) != 0 {
+		t.Errorf("after clearing: %v, the file holds %q, completion %q", err, visitURLs(again.List()), d.m.visits.order)
 	}
 }
 

@@ -44,7 +44,7 @@ func TestIdentitiesPage(t *testing.T) {
 	// Removing a scope asks first, then saves the scopes file.
 	unscope := identitiesAddress + "?" + url.Values{"name": {"alice"}, "unscope": {"gemini://example.com:1965/a"}}.Encode()
 	d.press(itoa(d.linkTo(unscope)))
-	if d.m.mode != modeQuestion || !strings.Contains(d.screen(), "Stop using alice on gemini://example.com:1965/a?") {
+	if !d.asking() || !strings.Contains(d.screen(), "Stop using alice on gemini://example.com:1965/a?") {
 		t.Fatalf("removing a scope did not ask:\n%s", d.screen())
 	}
 	d.pressThen(func() bool { return savedFor(t, path, "gemini://example.com/a/x") == "" }, "the scope removed from the file", "y")
@@ -59,7 +59,7 @@ func TestIdentitiesPage(t *testing.T) {
 	// Deleting an identity asks first; esc keeps it.
 	del := identitiesAddress + "?" + url.Values{"delete": {"alice"}}.Encode()
 	d.press(itoa(d.linkTo(del)))
-	if d.m.mode != modeQuestion || !strings.Contains(d.screen(), "Delete the identity alice?") {
+	if !d.asking() || !strings.Contains(d.screen(), "Delete the identity alice?") {
 		t.Fatalf("deleting did not ask:\n%s", d.screen())
 	}
 	d.press("esc")
@@ -82,7 +82,7 @@ func TestIdentitiesPage(t *testing.T) {
 	d.openURL("about:blank")
 	d.openURL(identitiesAddress + "?delete=bob")
 	d.waitFor("# Identities")
-	if d.m.mode == modeQuestion {
+	if d.asking() {
 		t.Fatalf("a link from elsewhere asked:\n%s", d.screen())
 	}
 	d.press("y")

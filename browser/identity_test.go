@@ -289,7 +289,7 @@ func TestIdentityNotAuthorised(t *testing.T) {
 			t.Errorf("the picker lacks %q:\n%s", want, scr)
 		}
 	}
-	d.press("down", "enter", "enter")
+	d.press("down", "enter", "p")
 	d.waitFor("Hello bob at /club/.")
 	s.want(t, "/club/ alice", "/club/ bob")
 	d.expect(savedFor(t, scopesPath, s.URL+"/club/") == "bob", "the scope moved to bob")
@@ -329,7 +329,7 @@ func TestIdentityCancel(t *testing.T) {
 	}
 	d.press("esc")
 	scr := d.screen()
-	if d.m.dialog != nil || !strings.Contains(scr, "# 60 ") || !strings.Contains(scr, "Cancelled: no identity sent") {
+	if d.m.dialogs.Top() != nil || !strings.Contains(scr, "# 60 ") || !strings.Contains(scr, "Cancelled: no identity sent") {
 		t.Errorf("after esc:\n%s", scr)
 	}
 	// A name that cannot be a file name is refused in the form.
@@ -351,7 +351,7 @@ func TestIdentityTLS12(t *testing.T) {
 	opts, scopesPath := idOptions(t, "alice")
 	d := newDriverOpts(t, 100, 30, opts, s.URL+"/private/")
 	d.waitFor("Choose the identity to send")
-	d.press("enter", "enter")
+	d.press("enter", "p")
 	scr := d.waitFor("This server speaks TLS 1.2")
 	if !strings.Contains(scr, "Over TLS 1.2 the certificate travels unencrypted: the server and anyone watching see its name") {
 		t.Errorf("the warning:\n%s", scr)
@@ -364,7 +364,7 @@ func TestIdentityTLS12(t *testing.T) {
 
 	d.press("r")
 	d.waitFor("Choose the identity to send")
-	d.press("enter", "enter")
+	d.press("enter", "p")
 	d.waitFor("This server speaks TLS 1.2")
 	s.want(t, "/private/ -", "/private/ -")
 	d.press("y")

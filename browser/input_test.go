@@ -1,11 +1,8 @@
 package browser
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/dialog"
 	"propus/client"
 	"propus/testserver"
 )
@@ -83,15 +81,15 @@ func (d *driver) pressMsg(k tea.KeyPressMsg) {
 }
 
 // inputDialogOpen reports whether an input dialog is open.
-func (d *driver) inputDialogOpen() bool { _, ok := d.m.dialog.(*inputDialog); return ok }
+func (d *driver) inputDialogOpen() bool { _, ok := d.m.dialogs.Top().(*dialog.Input); return ok }
 
 // inputDialog returns the open input dialog, failing the test when there
 // is none.
-func (d *driver) inputDialog() *inputDialog {
+func (d *driver) inputDialog() *dialog.Input {
 	d.t.Helper()
-	id, ok := d.m.dialog.(*inputDialog)
+	id, ok := d.m.dialogs.Top().(*dialog.Input)
 	if !ok {
-		d.t.Fatalf("no input dialog is open (%T); the screen shows:\n%s", d.m.dialog, d.screen())
+		d.t.Fatalf("no input dialog is open (%T); the screen shows:\n%s", d.m.dialogs.Top(), d.screen())
 	}
 	return id
 }
@@ -141,15 +139,15 @@ func TestInputSendsTheAnswer(t *testing.T) {
 	d.press("enter")
 	d.waitFor("You said: hello world")
 	s.want(t, "/", "/search", "/search?hello%20world")
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Error("the dialog stayed open")
 	}
 	if got := d.page().address; got != s.URL+"/search?hello%20world" {
 		t.Errorf("the page's address is %q", got)
 	}
 	// A 10 answer is history like any page: back goes to where it was asked.
-	if !slices.Contains(d.m.history, s.URL+"/search?hello%20world") {
-		t.Errorf("the history lacks the answer's URL: %q", d.m.history)
+	if !slices.Contains(d.m.visits.order, s.URL+"/search?hello%20world") {
+		t.Errorf("the history lacks the answer's URL: %q", d.m.visits.order)
 	}
 	d.press("H")
 	d.waitFor("# Home")
@@ -191,8 +189,8 @@ func TestInputMultiLine(t *testing.T) {
 			d := openInput(t, s, 100, 30, false, "1")
 			d.typeText("one")
 			d.pressMsg(ctrl('e'))
-			if !d.inputDialog().multi {
-				t.Fatal("ctrl+e did not switch to several lines")
+			if !strings.Contains(d.screen(), "ctrl+s/ctrl+d send") {
+				t.Fatalf("ctrl+e did not switch to several lines:\n%s", d.screen())
 			}
 			d.press("enter")
 			d.typeText("two")
@@ -203,7 +201,7 @@ func TestInputMultiLine(t *testing.T) {
 				}
 			}
 			rows := strings.Split(scr, "\n")
-			if c := d.m.View().Cursor; c == nil || rows[c.Position.Y] != d.m.fit(" ┃ two") || c.Position.X != len(" ┃ two")-2 {
+			if c := d.m.View().Cursor; c == nil || rows[c.Position.Y] != fit(" ┃ two", d.m.width) || c.Position.X != len(" ┃ two")-2 {
 				t.Errorf("the cursor is at %v, not after two", c)
 			}
 			d.pressMsg(ctrl(send))
@@ -219,7 +217,7 @@ func TestInputCancel(t *testing.T) {
 	d := openInput(t, s, 100, 30, false, "1")
 	d.typeText("never sent")
 	d.press("esc")
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Fatal("esc left the dialog open")
 	}
 	if !strings.Contains(d.statusLine(), "Cancelled: nothing was sent") {
@@ -233,7 +231,7 @@ func TestInputCancel(t *testing.T) {
 	// A tab that had nothing to show shows the prompt as a page, which r
 	// asks again.
 	d = newDriver(t, 100, 30, false, s.URL+"/search")
-	d.waitUntil(func() bool { return d.m.dialog != nil }, "the dialog")
+	d.waitUntil(func() bool { return d.m.dialogs.Top() != nil }, "the dialog")
 	d.press("esc")
 	scr := d.waitFor("Press r to answer it")
 	for _, want := range []string{"# 10 INPUT", "The page asks for input:", "Search the capsule"} {
@@ -244,13 +242,13 @@ func TestInputCancel(t *testing.T) {
 	if d.press("x"); !strings.Contains(d.statusLine(), "10 INPUT") {
 		t.Errorf("the status line is %q", d.statusLine())
 	}
-	d.pressThen(func() bool { return d.m.dialog != nil }, "the dialog again", "r")
+	d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the dialog again", "r")
 	d.inputDialog()
 
 	// A tab in the background does not ask over the one in view.
 	d = newDriver(t, 100, 30, false, s.URL+"/", s.URL+"/search")
 	d.waitLoaded()
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Error("a background tab opened a dialog")
 	}
 	if p := d.m.tabs[1].page; p == nil || !strings.Contains(p.doc.Line(0).Text, "10 INPUT") {
@@ -285,8 +283,9 @@ func TestInputSensitive(t *testing.T) {
 	}
 	d.pressMsg(ctrl('e'))
 	d.pressMsg(ctrl('x'))
-	if id := d.inputDialog(); id.multi || id.editing {
-		t.Error("a sensitive answer went to several lines or the editor")
+	d.inputDialog()
+	if strings.Contains(d.screen(), "ctrl+s/ctrl+d send") || strings.Contains(d.screen(), "$EDITOR") {
+		t.Errorf("a sensitive answer went to several lines or the editor:\n%s", d.screen())
 	}
 
 	enter := d.runKey("enter")
@@ -307,8 +306,8 @@ func TestInputSensitive(t *testing.T) {
 	if bar := strings.Split(scr, "\n")[0]; !strings.Contains(bar, s.URL+"/login?***") {
 		t.Errorf("the URL bar is %q, want the marked address", bar)
 	}
-	noSecret("the history", d.m.history)
-	noSecret("the visited marks", d.m.visited)
+	noSecret("the history", d.m.visits.order)
+	noSecret("the visited marks", d.m.visits.seen)
 	if !d.page().sensitive {
 		t.Error("the page is not marked sensitive")
 	}
@@ -330,86 +329,11 @@ func TestInputSensitive(t *testing.T) {
 	scr = d.waitFor("# Welcome")
 	noSecret("the screen after back", scr)
 	noSecret("the forward history", d.m.tab().forward)
-	noSecret("the history", d.m.history)
+	noSecret("the history", d.m.visits.order)
 
 	// A reload asks again rather than sending the answer again.
-	d.pressThen(func() bool { return d.m.dialog != nil }, "the prompt again", "r")
+	d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the prompt again", "r")
 	s.want(t, "/", "/login", "/login?"+secret, "/account", "/login")
-}
-
-func TestInputEditor(t *testing.T) {
-	s := newInputServer(t)
-	script := filepath.Join(t.TempDir(), "editor")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf ' from editor\\n' >> \"$1\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("EDITOR", script)
-	d := openInput(t, s, 100, 30, false, "1")
-	d.typeText("draft")
-
-	// ctrl+x writes the answer so far to a temp file, then runs the
-	// editor on it (tea.ExecProcess: it needs a terminal, so the test
-	// runs the command itself and hands its result to the callback).
-	_, write := d.m.Update(ctrl('x'))
-	ready, ok := write().(editorReadyMsg)
-	if !ok || ready.err != nil {
-		t.Fatalf("writing the temp file gave %#v", ready)
-	}
-	if b, _ := os.ReadFile(ready.path); string(b) != "draft" {
-		t.Errorf("the temp file holds %q, want the answer so far", b)
-	}
-	if _, exec := d.m.Update(ready); exec == nil {
-		t.Fatal("no command runs the editor")
-	}
-	d.typeText("z") // keys wait while the editor runs
-	if got := d.inputDialog().value(); got != "draft" {
-		t.Errorf("a key reached the field while the editor ran: %q", got)
-	}
-	cmd := editorCommand(ready.path)
-	if !slices.Equal(cmd.Args, []string{script, ready.path}) || cmd.Env != nil {
-		t.Errorf("the editor command is %q (env %q), want %q with the browser's environment", cmd.Args, cmd.Env, []string{script, ready.path})
-	}
-	d.send(editorDone(ready.key, ready.path)(cmd.Run()))
-	if _, err := os.Stat(ready.path); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the temp file is still there: %v", err)
-	}
-	id := d.inputDialog()
-	if !id.multi || id.value() != "draft from editor" {
-		t.Errorf("after the editor the dialog holds %q (several lines: %v)", id.value(), id.multi)
-	}
-	d.waitFor("┃ draft from editor")
-	d.pressMsg(ctrl('s'))
-	d.waitFor("You said: draft from editor")
-	s.want(t, "/", "/search", "/search?draft%20from%20editor")
-}
-
-func TestInputEditorFails(t *testing.T) {
-	t.Parallel()
-	s := newInputServer(t)
-	d := openInput(t, s, 100, 30, false, "1")
-	d.typeText("kept")
-	d.send(editorDoneMsg{key: d.inputDialog().h.key, err: errors.New("exit status 1")})
-	d.waitFor("The editor failed, the answer is unchanged: exit status 1")
-	if got := d.inputDialog().value(); got != "kept" {
-		t.Errorf("the answer is %q after a failed edit", got)
-	}
-	// A message for another load is dropped.
-	d.send(editorDoneMsg{key: loadKey{tab: 99}, text: "stale"})
-	if got := d.inputDialog().value(); got != "kept" {
-		t.Errorf("a stale editor message changed the answer to %q", got)
-	}
-}
-
-func TestInputEditorCommand(t *testing.T) {
-	for _, c := range []struct{ editor, want string }{
-		{"", "vi /tmp/a.txt"},
-		{"emacs -nw", "emacs -nw /tmp/a.txt"},
-	} {
-		t.Setenv("EDITOR", c.editor)
-		if got := strings.Join(editorCommand("/tmp/a.txt").Args, " "); got != c.want {
-			t.Errorf("with EDITOR=%q the command is %q, want %q", c.editor, got, c.want)
-		}
-	}
 }
 
 func TestInputGolden(t *testing.T) {

@@ -2,21 +2,23 @@ package browser
 
 import (
 	"context"
-	"crypto/tls"
-	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/about"
 	"propus/browser/bookmarks"
+	"propus/browser/dialog"
+	"propus/browser/download"
 	"propus/browser/feeds"
 	"propus/browser/history"
+	"propus/browser/keys"
+	"propus/browser/load"
 	"propus/browser/render"
+	"propus/browser/style"
 	"propus/client"
 	"propus/client/identity"
 	"propus/tofu"
@@ -38,14 +40,14 @@ type Options struct {
 	// Openers maps a MIME type ("image/png"), a MIME family ("image/*")
 	// or a URL scheme ("https") to a command that opens it, e.g.
 	// "xdg-open %s".
-	Openers map[string]string
+	Openers download.Openers
 	// NoClipboard turns off copying with OSC 52.
 	NoClipboard bool
 	// NoColor turns colour off (NO_COLOR).
 	NoColor bool
 	// Theme replaces colours of the built-in styles (an empty one keeps
 	// its built-in colour); NoColor wins over it.
-	Theme Theme
+	Theme style.Theme
 
 	// Redirects is the redirect policy: RedirectAuto (default) follows up
 	// to MaxRedirects hops within one scheme and host by itself and asks
@@ -79,8 +81,8 @@ type Options struct {
 	// Notice is said in the status line at start, as an error: a problem
 	// with the config or a store file that the user should know of.
 	Notice string
-	// Keys replaces the keys of actions named as KeyMap.Override takes
-	// them; an unknown action is ignored.
+	// Keys replaces the keys of actions named as keys.KeyMap.Override
+	// takes them; an unknown action is ignored.
 	Keys map[string][]string
 }
 
@@ -94,24 +96,12 @@ const (
 	RedirectNever
 )
 
-// mode is what the keyboard is talking to.
-type mode int
-
-const (
-	modeNormal   mode = iota
-	modeOpen          // the URL prompt
-	modeSearch        // the search prompt
-	modeOutline       // the outline of headings
-	modeInfo          // page info
-	modeHelp          // full help
-	modeQuestion      // a question with lettered answers
-)
-
-// Model is the browser: the root Bubble Tea model.
+// Model is the browser: the root Bubble Tea model. It composes the tabs,
+// the page shown, the dialog stack and the status line, and is the only
+// place that loads, shows and flashes.
 type Model struct {
 	opts   Options
-	keys   KeyMap
-	styles Styles
+	shared *dialog.Shared // styles and keys, for the dialogs too
 	help   help.Model
 
 	tabs   []*tab
@@ -119,55 +109,55 @@ type Model struct {
 	nextID int
 
 	width, height int
-	sessions      tls.ClientSessionCache
-	visited       map[string]bool
-	history       []string // addresses visited, oldest first, for completion
+	loader        *load.Loader
+	about         *about.Router
+	dialogs       dialog.Stack
+	visits        visits
 
-	mode     mode
-	input    textinput.Model
-	number   string  // digits typed towards "follow link N"
-	helpTop  int     // the first row of the full help shown (it scrolls)
-	gPending *gState // "g" was pressed: maybe gt/gT
-	outline  outlineState
-	question *question
+	number   string      // digits typed towards "follow link N"
+	gPending *render.Pos // "g" was pressed at this scroll position: maybe gt/gT
 	spinner  spinner.Model
 	message  string // a word in the status line until the next key
 	msgError bool
-	download *downloadState
-	refresh  *feedRefresh // a refresh of the feeds under way
-	dialog   dialog       // a modal conversation, if one is open
-	idents   *identities  // client certificates loaded and chosen (identity.go)
+
+	downloads  download.Set
+	ids        idents
+	quitAnyway bool // the session could not be saved, and the user was told
 	// after is the browser's timer, tea.Tick: the 44 countdown and the
 	// download progress wait on it, and tests put a fake clock here.
 	after func(d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd
 }
 
-// gState remembers what "g" did, so that "gt" can undo the jump to the top.
-type gState struct{ top render.Pos }
-
 // New returns a browser with one tab per URL (the home page when none).
 func New(opts Options, urls ...string) *Model {
-	if opts.Client == nil {
-		opts.Client = &client.Client{}
-	}
 	if opts.Home == "" {
-		opts.Home = "about:home"
+		opts.Home = about.Home
 	}
 	if opts.ReadingWidth <= 0 {
 		opts.ReadingWidth = 100
 	}
 	m := &Model{
-		opts:     opts,
-		keys:     keyMapWith(opts.Keys),
-		help:     help.New(),
-		sessions: tls.NewLRUClientSessionCache(256),
-		visited:  map[string]bool{},
-		spinner:  spinner.New(spinner.WithSpinner(spinner.Dot)),
-		input:    textinput.New(),
-		after:    tea.Tick,
+		opts:    opts,
+		shared:  &dialog.Shared{Keys: keys.With(opts.Keys)},
+		help:    help.New(),
+		loader:  load.New(opts.Client, opts.Hosts),
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		after:   tea.Tick,
 	}
-	m.setStyles(true)
-	m.seedHistory()
+	m.ids = idents{store: opts.Identities, scopes: opts.Scopes}
+	if m.ids.scopes == nil {
+		m.ids.scopes, m.ids.inMemory = &identity.Scopes{}, true
+	}
+	m.visits.seed(opts.History)
+	m.about = about.NewRouter(&about.Env{
+		Bookmarks: opts.Bookmarks, History: opts.History, Feeds: opts.Feeds, Hosts: opts.Hosts,
+		Identities: opts.Identities, Scopes: m.ids.scopes, ScopesInMemory: m.ids.inMemory,
+		Visited: m.visits.has, Context: m.loader.Context, Dialogs: m.shared,
+		FetchFeed: func(ctx context.Context, u *url.URL) (feeds.Feed, error) {
+			return feeds.Fetch(ctx, m.loader.Checked(), u, opts.MaxRedirects)
+		},
+	})
+	m.restyle(true)
 	if opts.Notice != "" {
 		m.flash(opts.Notice, true)
 	}
@@ -179,25 +169,27 @@ func New(opts Options, urls ...string) *Model {
 	}
 	for _, u := range urls {
 		m.tabs = append(m.tabs, m.newTab())
-		m.tabs[len(m.tabs)-1].loading = u
+		m.tabs[len(m.tabs)-1].want = u
 	}
 	return m
 }
 
-func (m *Model) setStyles(isDark bool) {
+// restyle picks the styles for a dark or light background.
+func (m *Model) restyle(isDark bool) {
 	if m.opts.NoColor {
-		m.styles = PlainStyles()
+		m.shared.Styles = style.PlainStyles()
 	} else {
-		m.styles = ThemedStyles(isDark, m.opts.Theme)
+		m.shared.Styles = style.ThemedStyles(isDark, m.opts.Theme)
 	}
-	m.help.Styles = m.styles.Help
+	m.help.Styles = m.shared.Styles.Help
 	for _, t := range m.tabs {
 		if t.page != nil {
-			t.page.view.Styles = m.styles.Page
+			t.page.view.Styles = m.shared.Styles.Page
 		}
 	}
 }
 
+// newTab returns a tab with an ID of its own.
 func (m *Model) newTab() *tab {
 	m.nextID++
 	return &tab{id: m.nextID}
@@ -208,9 +200,7 @@ func (m *Model) newTab() *tab {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	for _, t := range m.tabs {
-		addr := t.loading
-		t.loading = ""
-		cmds = append(cmds, m.navigate(t, addr, false))
+		cmds = append(cmds, m.navigate(t, t.want, false))
 		if t.restore != nil && t.page != nil && t.loading == "" {
 			// An about: page shows at once: scroll it now.
 			t.page.view.Top = *t.restore
@@ -220,134 +210,28 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// tab is the tab in view.
 func (m *Model) tab() *tab { return m.tabs[m.active] }
 
 // pageHeight is the number of rows the page gets: the screen less the
 // tab bar, the status line and the help line.
 func (m *Model) pageHeight() int { return max(m.height-3, 1) }
 
-// navigate opens raw (absolute, or relative to the tab's page) in tab t.
-// push records the current page in the history first.
-func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
-	raw = strings.TrimSpace(raw)
-	if strings.HasPrefix(strings.ToLower(raw), "about:") {
-		if addr, ok := forgetRequest(raw); ok {
-			return m.askForget(t, addr)
-		}
-		if target := bookmarkQuery(raw, "remove"); target != "" {
-			return m.askRemove(t, target)
-		}
-		if target := bookmarkQuery(raw, "edit"); target != "" {
-			return m.askEdit(t, target)
-		}
-		if r, ok := identityRequestOf(raw); ok {
-			return m.askRemoveIdentity(t, r)
-		}
-		if clearRequest(raw) {
-			return m.askClearHistory(t)
-		}
-		if cmd, ok := m.feedsRequest(t, raw); ok {
-			return cmd
-		}
-		if push {
-			t.push()
-		}
-		t.stop()
-		m.show(t, aboutPage(strings.ToLower(raw), m))
-		return m.aboutCmd(t)
-	}
-	var u *url.URL
-	var err error
-	if t.page != nil && t.page.url != nil {
-		u, err = client.Resolve(t.page.url, raw)
-	} else {
-		u, err = client.ParseURL(raw)
-	}
-	if err != nil {
-		m.flash(err.Error(), true)
-		return nil
-	}
-	if !strings.EqualFold(u.Scheme, "gemini") {
-		return m.askExternal(u.String())
-	}
-	if push {
-		t.push()
-	}
-	return m.load(t, u)
-}
-
-// load starts loading u in tab t; the page shown stays until the header
-// arrives.
-func (m *Model) load(t *tab, u *url.URL) tea.Cmd {
-	t.stop()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.loading = t.shown(u)
-	key := loadKey{tab: t.id, seq: t.seq}
-	return tea.Batch(m.fetchCmd(ctx, key, u), m.spinner.Tick)
-}
-
-// show puts p on tab t, sized and styled.
-func (m *Model) show(t *tab, p *page) {
-	p.view.Styles = m.styles.Page
-	p.view.ReadingWidth = m.opts.ReadingWidth
-	p.view.Visited = func(link string) bool { return m.visited[m.absolute(p, link)] }
-	p.view.External = func(link string) bool {
-		s := schemeOf(link)
-		return s != "" && s != "gemini" && s != "about" // about: pages are propus's own
-	}
-	p.view.Resize(m.width, m.pageHeight())
-	if t.hides(p.url) {
-		p.hideQuery()
-	}
-	t.page = p
-}
-
-// absolute resolves a link of page p to the URL it names.
-func (m *Model) absolute(p *page, link string) string {
-	if p.url == nil {
-		return link
-	}
-	u, err := client.Resolve(p.url, link)
-	if err != nil {
-		return link
-	}
-	return u.String()
-}
-
-// remember records a visit for the visited marks and URL completion.
-func (m *Model) remember(addr string) {
-	m.visited[addr] = true
-	for i, h := range m.history {
-		if h == addr {
-			m.history = append(m.history[:i], m.history[i+1:]...)
-			break
-		}
-	}
-	m.history = append(m.history, addr)
-}
-
-// flash shows a message in the status line until the next key.
-func (m *Model) flash(msg string, isErr bool) {
-	m.message, m.msgError = msg, isErr
-}
-
-func (m *Model) findTab(id int) *tab {
+// current returns the tab of a load when the load is still that tab's
+// current one, else nil: the one place that tells a stale reply.
+func (m *Model) current(k load.Key) *tab {
 	for _, t := range m.tabs {
-		if t.id == id {
+		if t.id == k.Tab {
+			if t.seq != k.Seq {
+				return nil
+			}
 			return t
 		}
 	}
 	return nil
 }
 
-// humanSize formats a byte count.
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
+// flash shows a message in the status line until the next key.
+func (m *Model) flash(msg string, isErr bool) {
+	m.message, m.msgError = msg, isErr
 }

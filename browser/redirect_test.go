@@ -256,7 +256,7 @@ func TestRedirectCrossHost(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			d := newDriver(t, size.w, size.h, false, s.URL+"/")
 			d.waitFor("# Start")
-			d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog", "1")
+			d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the redirect dialog", "1")
 			golden(t, fmt.Sprintf("redirect-cross-host-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}
@@ -266,7 +266,7 @@ func TestRedirectCrossHost(t *testing.T) {
 
 	d := newDriver(t, 100, 30, false, s.URL+"/")
 	d.waitFor("# Start")
-	d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog", "1")
+	d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the redirect dialog", "1")
 	scr := d.screen()
 	for _, want := range []string{"Follow this redirect to another server?", "From (30 REDIRECT - TEMPORARY)",
 		"   " + s.URL + "/away", "   " + there, "127.0.0.1:" + itoa(s.Port) + " sends you to localhost:" + itoa(s.Port)} {
@@ -275,18 +275,18 @@ func TestRedirectCrossHost(t *testing.T) {
 		}
 	}
 	d.press("j", "x", "space") // other keys do nothing
-	if d.m.dialog == nil {
+	if d.m.dialogs.Top() == nil {
 		t.Fatal("a key other than the answers closed the dialog")
 	}
 	s.want(t, "/", "/away")
 	d.press("esc")
 	scr = d.waitFor("The page has moved")
-	if d.m.dialog != nil || d.page().address != s.URL+"/away" {
-		t.Errorf("esc: dialog %v, page %s", d.m.dialog, d.page().address)
+	if d.m.dialogs.Top() != nil || d.page().address != s.URL+"/away" {
+		t.Errorf("esc: dialog %v, page %s", d.m.dialogs.Top(), d.page().address)
 	}
 	s.want(t, "/", "/away")
 
-	d.pressThen(func() bool { return d.m.dialog != nil }, "the redirect dialog again", "r")
+	d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the redirect dialog again", "r")
 	d.press("f")
 	d.waitFor("# There")
 	s.want(t, "/", "/away", "/away", there)
@@ -305,7 +305,7 @@ func TestRedirectOtherScheme(t *testing.T) {
 	mux.Handle("/web", redirect("https://example.com/page"))
 	s := newHopSite(t, mux)
 	d := newDriver(t, 100, 30, false, s.URL+"/web")
-	d.waitUntil(func() bool { return d.m.mode == modeQuestion }, "the question")
+	d.waitUntil(func() bool { return d.asking() }, "the question")
 	scr := d.screen()
 	if !strings.Contains(scr, "This link leaves Gemini space") || !strings.Contains(scr, "https://example.com/page") {
 		t.Errorf("the question:\n%s", scr)
@@ -330,7 +330,7 @@ func TestRedirectPolicies(t *testing.T) {
 
 	t.Run("ask", func(t *testing.T) {
 		d := newDriverOpts(t, 100, 30, Options{Redirects: RedirectAsk}, s.URL+"/a")
-		d.waitUntil(func() bool { return d.m.dialog != nil }, "the redirect dialog")
+		d.waitUntil(func() bool { return d.m.dialogs.Top() != nil }, "the redirect dialog")
 		scr := d.screen()
 		if !strings.Contains(scr, "Follow this redirect?") || strings.Contains(scr, "another server") {
 			t.Errorf("the dialog:\n%s", scr)
@@ -338,15 +338,19 @@ func TestRedirectPolicies(t *testing.T) {
 		if got := s.requested(); got[len(got)-1] != s.URL+"/a" {
 			t.Errorf("the server saw %q before the answer", got)
 		}
-		d.press("enter")
+		d.press("enter") // never an answer
+		if d.m.dialogs.Len() != 1 {
+			t.Fatal("enter closed the redirect dialog")
+		}
+		d.press("f")
 		d.waitFor("# B")
 	})
 	t.Run("never", func(t *testing.T) {
 		n := len(s.requested())
 		d := newDriverOpts(t, 100, 30, Options{Redirects: RedirectNever}, s.URL+"/a")
 		d.waitFor("The page has moved")
-		if d.m.dialog != nil || len(s.requested()) != n+1 {
-			t.Errorf("dialog %v, the server saw %q", d.m.dialog, s.requested()[n:])
+		if d.m.dialogs.Top() != nil || len(s.requested()) != n+1 {
+			t.Errorf("dialog %v, the server saw %q", d.m.dialogs.Top(), s.requested()[n:])
 		}
 	})
 	t.Run("permanent", func(t *testing.T) {

@@ -178,12 +178,12 @@ func TestSanitizeHostileReplies(t *testing.T) {
 			d := newDriver(t, 80, 24, false, ts.URL+path)
 			d.waitUntil(func() bool {
 				tb := d.m.tab()
-				return d.m.mode == modeQuestion || d.m.dialog != nil || tb.loading == "" && tb.page != nil && !tb.page.loading
+				return d.asking() || d.m.dialogs.Top() != nil || tb.loading == "" && tb.page != nil && !tb.page.loading
 			}, "the reply")
 			checkClean(t, d, path)
 			d.press("x") // clears the status message
 			checkClean(t, d, path+" without message")
-			if d.m.mode == modeQuestion || d.m.dialog != nil {
+			if d.asking() || d.m.dialogs.Top() != nil {
 				d.press("esc")
 				checkClean(t, d, path+" question closed")
 				return

@@ -3,8 +3,6 @@ package browser
 import (
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-
 	"propus/browser/render"
 	"propus/browser/session"
 )
@@ -21,7 +19,7 @@ func (m *Model) restoreSession() bool {
 	}
 	for _, st := range s.Tabs {
 		t := m.newTab()
-		t.loading = st.Current.URL
+		t.want = st.Current.URL
 		t.restore = &render.Pos{Line: st.Current.Line, Row: st.Current.Row}
 		t.back = entriesOf(st.Back)
 		t.forward = entriesOf(st.Forward)
@@ -43,20 +41,20 @@ func entriesOf(es []session.Entry) []entry {
 	return out
 }
 
-// session returns the tabs as they are saved: without any page reached
+// sessionOf returns the tabs as they are saved: without any page reached
 // with sensitive input or carrying its answer. A tab whose current page is
 // such a page shows the nearest page of its back (else forward) list
 // instead; a tab with nothing left is not saved.
-func (m *Model) session() session.Session {
+func sessionOf(tabs []*tab, active int) session.Session {
 	var s session.Session
-	for i, t := range m.tabs {
+	for i, t := range tabs {
 		var cur entry
 		ok := false
 		switch {
 		case t.page != nil:
 			cur, ok = t.current(), true
-		case t.loading != "":
-			cur, ok = entry{address: t.loading}, true
+		case t.address() != "":
+			cur, ok = entry{address: t.address()}, true
 		}
 		ok = ok && t.saves(cur)
 		back, fwd := t.savedList(t.back), t.savedList(t.forward)
@@ -71,7 +69,7 @@ func (m *Model) session() session.Session {
 		if !ok {
 			continue
 		}
-		if i == m.active {
+		if i == active {
 			s.Active = len(s.Tabs)
 		}
 		s.Tabs = append(s.Tabs, session.Tab{
@@ -104,13 +102,3 @@ func (t *tab) savedList(es []entry) []session.Entry {
 
 // sessionSavedMsg: the session was written at quit, or err says why not.
 type sessionSavedMsg struct{ err error }
-
-// saveSessionCmd writes the tabs as they are now to Options.Session; nil
-// when sessions are off.
-func (m *Model) saveSessionCmd() tea.Cmd {
-	if m.opts.Session == "" {
-		return nil
-	}
-	path, s := m.opts.Session, m.session()
-	return func() tea.Msg { return sessionSavedMsg{session.Save(path, s)} }
-}

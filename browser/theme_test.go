@@ -2,11 +2,12 @@ package browser
 
 import (
 	"image/color"
-	"reflect"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/style"
 )
 
 const themePage = "# Title\n## Second\n=> /next Next page\n=> https://example.com/ The web\n> A quote\n```\npre\n```\n"
@@ -16,7 +17,7 @@ const themePage = "# Title\n## Second\n=> /next Next page\n=> https://example.co
 func TestThemeView(t *testing.T) {
 	t.Parallel()
 	s := serve(t, map[string]string{"/": themePage})
-	th := Theme{Heading1: "#123456", Link: "#a0b0c0", ExternalLink: "#0f8", Bar: "#fedcba", Accent: "200"}
+	th := style.Theme{Heading1: "#123456", Link: "#a0b0c0", ExternalLink: "#0f8", Bar: "#fedcba", Accent: "200"}
 	want := []string{
 		"38;2;18;52;86",    // heading1
 		"38;2;160;176;192", // link
@@ -59,64 +60,5 @@ func TestThemeView(t *testing.T) {
 	d.waitLoaded()
 	if frame := d.m.View().Content; strings.Contains(frame, "\x1b") {
 		t.Errorf("NoColor with a theme: the frame holds an escape: %q", frame)
-	}
-}
-
-func TestThemeStyles(t *testing.T) {
-	t.Parallel()
-	for _, dark := range []bool{true, false} {
-		def := DefaultStyles(dark)
-		if !reflect.DeepEqual(ThemedStyles(dark, Theme{}), def) {
-			t.Errorf("dark=%t: an empty theme changes the styles", dark)
-		}
-		// A bad colour is ignored: the built-in one stays.
-		if !reflect.DeepEqual(ThemedStyles(dark, Theme{Heading1: "#12345g", Link: "300", Quote: "red"}), def) {
-			t.Errorf("dark=%t: bad colours change the styles", dark)
-		}
-		seen := map[string]bool{}
-		for _, k := range ThemeKeys() {
-			if seen[k.Name] || k.Doc == "" {
-				t.Errorf("key %q repeated or undocumented", k.Name)
-			}
-			seen[k.Name] = true
-			var th Theme
-			if err := th.SetColor(k.Name, "#010203"); err != nil {
-				t.Fatal(err)
-			}
-			if th.Color(k.Name) != "#010203" {
-				t.Errorf("%s: Color gives %q after SetColor", k.Name, th.Color(k.Name))
-			}
-			if reflect.DeepEqual(ThemedStyles(dark, th), def) {
-				t.Errorf("dark=%t: %s changes nothing", dark, k.Name)
-			}
-		}
-	}
-	if n := reflect.TypeFor[Theme]().NumField(); len(ThemeKeys()) != n {
-		t.Errorf("ThemeKeys has %d keys, Theme %d fields", len(ThemeKeys()), n)
-	}
-	var th Theme
-	if err := th.SetColor("background", "#000"); err == nil {
-		t.Error("SetColor took an unknown key")
-	}
-	if err := th.SetColor("link", "red"); err == nil || th.Link != "" {
-		t.Errorf("SetColor took a colour name: %v, %q", err, th.Link)
-	}
-	if th.SetColor("link", "#abc") != nil || th.SetColor("link", "") != nil || th.Link != "" {
-		t.Errorf("SetColor did not clear link: %q", th.Link)
-	}
-}
-
-func TestThemeCheckColor(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"#000000", "#FFFFFF", "#aBc", "#5fafff", "0", "7", "16", "255", "042"} {
-		if err := CheckColor(s); err != nil {
-			t.Errorf("CheckColor(%q): %v", s, err)
-		}
-	}
-	for _, s := range []string{"", "#", "#12345g", "#1234", "#ff", "#fffffff", "256", "300", "-1", "+1", "1000",
-		"red", " #fff", "#fff ", "0x10", "1.5"} {
-		if err := CheckColor(s); err == nil {
-			t.Errorf("CheckColor(%q) took it", s)
-		}
 	}
 }

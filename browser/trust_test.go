@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"propus/browser/dialog"
 	"propus/testserver"
 	"propus/tofu"
 )
@@ -68,7 +69,7 @@ func changedSite(t *testing.T, w, h int, path string, hosts *tofu.Store) (*site,
 }
 
 // certDialogOpen reports whether the changed-certificate dialog is open.
-func (d *driver) certDialogOpen() bool { _, ok := d.m.dialog.(*certDialog); return ok }
+func (d *driver) certDialogOpen() bool { _, ok := d.m.dialogs.Top().(*dialog.Cert); return ok }
 
 // waitDialog waits for the changed-certificate dialog.
 func (d *driver) waitDialog() {
@@ -92,7 +93,7 @@ func TestTrustChangedAsks(t *testing.T) {
 		"Pinned certificate", old, "expires " + date(oldCert.NotAfter), "first seen " + date(time.Now()),
 		"Presented now", newFP, "valid from " + date(cert.NotBefore) + " to " + date(cert.NotAfter),
 		"subject " + cert.Subject.String(),
-		"▶ cancel: do not connect (esc)", "trust once, until propus quits (o)", "trust from now on, pin it (a)",
+		"esc   cancel: do not connect", "o     trust once, until propus quits", "a     trust from now on, pin it",
 	} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("the dialog lacks %q:\n%s", want, scr)
@@ -101,7 +102,7 @@ func TestTrustChangedAsks(t *testing.T) {
 	wantPaths(t, s, "/")
 
 	d.press("esc")
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Fatalf("esc left the dialog open:\n%s", d.screen())
 	}
 	scr = d.waitFor("# The server's certificate has changed")
@@ -120,24 +121,19 @@ func TestTrustChangedAsks(t *testing.T) {
 	}
 }
 
-// TestTrustChangedCancelIsTheDefault: Enter on the dialog as it opens
-// cancels, as does Esc after selecting an answer; other keys do nothing.
-func TestTrustChangedCancelIsTheDefault(t *testing.T) {
+// TestTrustChangedEnterNeverTrusts: trusting a changed certificate takes
+// its named key; Enter, like any other key, does nothing; Esc cancels.
+func TestTrustChangedEnterNeverTrusts(t *testing.T) {
 	t.Parallel()
 	path, hosts := openStore(t)
 	s, d, oldCert, _ := changedSite(t, 100, 30, path, hosts)
 	old := tofu.PublicKeyPin(oldCert)
-	d.press("x", "j", "1", "y")
-	if _, ok := d.m.dialog.(*certDialog); !ok {
+	d.press("x", "j", "1", "y", "enter", "tab", "enter")
+	if _, ok := d.m.dialogs.Top().(*dialog.Cert); !ok {
 		t.Fatalf("a stray key closed the dialog:\n%s", d.screen())
 	}
-	d.press("enter")
-	d.waitFor("# The server's certificate has changed")
-
-	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
-	d.press("a")
-	if scr := d.screen(); !strings.Contains(scr, "▶ trust from now on") || !strings.Contains(scr, "enter confirms, esc cancels") {
-		t.Errorf("a did not select trusting from now on:\n%s", scr)
+	if scr := d.screen(); !strings.Contains(scr, "o     trust once") || !strings.Contains(scr, "a     trust from now on, pin it") {
+		t.Errorf("the answers:\n%s", scr)
 	}
 	d.press("esc")
 	d.waitFor("# The server's certificate has changed")
@@ -153,7 +149,7 @@ func TestTrustOnce(t *testing.T) {
 	s, d, oldCert, cert := changedSite(t, 100, 30, path, hosts)
 	old, newFP := tofu.PublicKeyPin(oldCert), tofu.PublicKeyPin(cert)
 	before := readFile(t, path)
-	d.press("o", "enter")
+	d.press("o")
 	d.waitFor("# Other")
 	wantPaths(t, s, "/", "/other")
 	if st := d.statusLine(); !strings.Contains(st, "New certificate trusted until propus quits: "+s.Addr) {
@@ -168,7 +164,7 @@ func TestTrustOnce(t *testing.T) {
 	// Reloading in this run is no question.
 	d.press("r")
 	d.wantLoaded()
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Fatalf("the trusted certificate asked again:\n%s", d.screen())
 	}
 	wantPaths(t, s, "/", "/other", "/other")
@@ -191,7 +187,7 @@ func TestTrustAlways(t *testing.T) {
 	path, hosts := openStore(t)
 	s, d, _, cert := changedSite(t, 100, 30, path, hosts)
 	newFP := tofu.PublicKeyPin(cert)
-	d.press("a", "enter")
+	d.press("a")
 	d.waitFor("# Other")
 	wantPaths(t, s, "/", "/other")
 	if got := pinOf(t, path, s.Addr); got != newFP {
@@ -207,7 +203,7 @@ func TestTrustAlways(t *testing.T) {
 	}
 	d2 := newDriverOpts(t, 100, 30, Options{Hosts: again}, s.URL+"/")
 	d2.waitFor("# Home")
-	if d2.m.dialog != nil {
+	if d2.m.dialogs.Top() != nil {
 		t.Fatalf("the next run asked:\n%s", d2.screen())
 	}
 }
@@ -230,7 +226,7 @@ func TestTrustExpiredPin(t *testing.T) {
 	}
 	d := newDriverOpts(t, 120, 30, Options{Hosts: hosts}, s.URL+"/")
 	d.waitFor("# Home")
-	if d.m.dialog != nil {
+	if d.m.dialogs.Top() != nil {
 		t.Fatalf("an expired pin asked:\n%s", d.screen())
 	}
 	if st := d.statusLine(); !strings.Contains(st, "The pinned certificate expired: "+s.Addr+" has a new one, pinned now") {
@@ -296,12 +292,12 @@ func TestKnownHosts(t *testing.T) {
 
 	forget := d.linkTo("about:known-hosts?forget=" + strings.ReplaceAll(s1.Addr, ":", "%3A"))
 	d.press(itoa(forget))
-	if d.m.mode != modeQuestion || !strings.Contains(d.screen(), "Forget the certificate pinned for "+s1.Addr+"?") {
+	if !d.asking() || !strings.Contains(d.screen(), "Forget the certificate pinned for "+s1.Addr+"?") {
 		t.Fatalf("following the link did not ask:\n%s", d.screen())
 	}
 	d.press("enter") // not an answer
 	d.press("esc")
-	if pinOf(t, path, s1.Addr) == "" || d.m.mode != modeNormal {
+	if pinOf(t, path, s1.Addr) == "" || d.m.dialogs.Len() != 0 {
 		t.Fatalf("esc forgot the pin, or left the question open:\n%s", d.screen())
 	}
 	d.press(itoa(forget))
@@ -336,7 +332,7 @@ func TestKnownHostsForgetFromCapsule(t *testing.T) {
 	d.waitFor("# Trap")
 	d.press("1")
 	d.waitFor("# Known hosts")
-	if d.m.mode == modeQuestion || d.m.dialog != nil {
+	if d.asking() || d.m.dialogs.Top() != nil {
 		t.Errorf("a capsule's link asked to forget:\n%s", d.screen())
 	}
 	d.press("y")
@@ -355,8 +351,6 @@ func TestGoldenTrust(t *testing.T) {
 			_, d, _, _ := changedSite(t, size.w, size.h, path, hosts)
 			checkFrame(t, d.m.screen(), size.w, size.h)
 			golden(t, fmt.Sprintf("trust-changed-%dx%d", size.w, size.h), normalizeHex(d.screen()))
-			d.press("o")
-			golden(t, fmt.Sprintf("trust-changed-once-%dx%d", size.w, size.h), normalizeHex(d.screen()))
 		})
 	}
 }
@@ -392,20 +386,20 @@ func TestTrustDialogScrolls(t *testing.T) {
 	_, d, _, cert := changedSite(t, 40, 12, path, hosts)
 	checkFrame(t, d.m.screen(), 40, 12)
 	scr := d.screen()
-	if !strings.Contains(scr, "▶ cancel: do not connect") || strings.Contains(scr, "subject ") {
+	if !strings.Contains(scr, "esc   cancel: do not connect") || strings.Contains(scr, "subject ") {
 		t.Fatalf("the short dialog:\n%s", scr)
 	}
 	for range 20 {
 		d.press("j")
 	}
 	scr = d.screen()
-	if !strings.Contains(scr, "subject "+cert.Subject.String()) || !strings.Contains(scr, "▶ cancel: do not connect") {
+	if !strings.Contains(scr, "subject "+cert.Subject.String()) || !strings.Contains(scr, "esc   cancel: do not connect") {
 		t.Errorf("scrolled to the end:\n%s", scr)
 	}
 	d.press("k")
 	if d.screen() == scr {
 		t.Error("k did not scroll back")
 	}
-	d.press("enter")
+	d.press("esc")
 	d.waitFor("# The server's certificate has changed")
 }

@@ -18,7 +18,8 @@ import (
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
-	"propus/browser"
+	"propus/browser/keys"
+	"propus/browser/style"
 )
 
 // Config is the effective configuration. The TOML key of each field is
@@ -40,7 +41,7 @@ type Config struct {
 	RestoreSession bool
 	// [keys]: action = "key, key" replaces an action's keys, e.g.
 	// back = "H, backspace". Default: none (the built-in keys; see ? in
-	// the browser). browser.KeyActions lists the actions.
+	// the browser). keys.Actions lists the actions.
 	Keys map[string][]string
 	// [timeouts] connect, handshake, header, idle: how long to wait to
 	// connect, for the TLS handshake, for the response header, and for
@@ -64,9 +65,9 @@ type Config struct {
 	SlowDown SlowDown
 	// [theme] accent, bar, dim, …: colours in place of the built-in ones,
 	// each "#rrggbb", "#rgb" or an ANSI number "0" to "255";
-	// browser.ThemeKeys lists the keys. Default "" each (the built-in
+	// style.ThemeKeys lists the keys. Default "" each (the built-in
 	// colour, which depends on the terminal's background). NO_COLOR wins.
-	Theme browser.Theme
+	Theme style.Theme
 }
 
 // Timeouts are the network timeouts.
@@ -285,8 +286,8 @@ func (c *Config) applyTable(table, k string, v any) error {
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(browser.KeyActions(), k) {
-			return fmt.Errorf("unknown key action %q (one of %s)", k, strings.Join(browser.KeyActions(), ", "))
+		if !slices.Contains(keys.Actions(), k) {
+			return fmt.Errorf("unknown key action %q (one of %s)", k, strings.Join(keys.Actions(), ", "))
 		}
 		var keys []string
 		for _, f := range strings.Split(s, ",") {
@@ -347,7 +348,7 @@ func (c *Config) applyTable(table, k string, v any) error {
 		}
 		return err
 	case "theme":
-		if !slices.ContainsFunc(browser.ThemeKeys(), func(t browser.ThemeKey) bool { return t.Name == k }) {
+		if !slices.ContainsFunc(style.ThemeKeys(), func(t style.ThemeKey) bool { return t.Name == k }) {
 			return fmt.Errorf("unknown key %q", name)
 		}
 		s, err := str(name, v)
@@ -447,7 +448,7 @@ func (c Config) WriteTOML(w io.Writer) error {
 	p("# The longest single wait. Default %s.\nmax_delay = %s\n", quote(d.SlowDown.MaxDelay.String()), quote(c.SlowDown.MaxDelay.String()))
 	p("# Retries before giving up (1 to 100). Default %d.\nretries = %d\n\n", d.SlowDown.Retries, c.SlowDown.Retries)
 	p("# Colours in place of the built-in ones: \"#rrggbb\", \"#rgb\" or an ANSI number\n# from \"0\" to \"255\". \"\" keeps the built-in colour, which suits the terminal's\n# background; a colour set here applies on light and dark ones. NO_COLOR wins.\n[theme]\n")
-	for _, k := range browser.ThemeKeys() {
+	for _, k := range style.ThemeKeys() {
 		p("# %s Default %s.\n%s = %s\n", k.Doc, quote(d.Theme.Color(k.Name)), k.Name, quote(c.Theme.Color(k.Name)))
 	}
 	p("\n")
@@ -455,7 +456,7 @@ func (c Config) WriteTOML(w io.Writer) error {
 	for _, k := range sortedKeys(c.Openers) {
 		p("%s = %s\n", quote(k), quote(c.Openers[k]))
 	}
-	p("\n# Key overrides: action = \"key, key\", e.g. back = \"H, backspace\". Default: none.\n# Actions: %s.\n[keys]\n", strings.Join(browser.KeyActions(), ", "))
+	p("\n# Key overrides: action = \"key, key\", e.g. back = \"H, backspace\". Default: none.\n# Actions: %s.\n[keys]\n", strings.Join(keys.Actions(), ", "))
 	for _, k := range sortedKeys(c.Keys) {
 		p("%s = %s\n", k, quote(strings.Join(c.Keys[k], ", ")))
 	}

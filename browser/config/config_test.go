@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"propus/browser"
+	"propus/browser/style"
 )
 
 func write(t *testing.T, text string) string {
@@ -61,7 +61,7 @@ heading1 = ""
 	want.Timeouts.Connect = 5 * time.Second
 	want.Timeouts.Idle = time.Minute
 	want.Redirects = Redirects{Policy: "ask", Max: 2}
-	want.Theme = browser.Theme{Accent: "#5fafff", Link: "#ABC", VisitedLink: "141"}
+	want.Theme = style.Theme{Accent: "#5fafff", Link: "#ABC", VisitedLink: "141"}
 	want.SlowDown = SlowDown{MaxDelay: 10 * time.Second, Retries: 2}
 	want.Openers = map[string]string{"image/*": "feh %s", "https": "firefox %s"}
 	want.Keys = map[string][]string{"back": {"H", "backspace"}}
@@ -137,7 +137,7 @@ theme.dim = "#fff"
 	}
 	if c.Home != "gemini://good/" || c.Timeouts.Idle != 2*time.Second || c.ReadingWidth != 100 ||
 		c.Timeouts.Connect != Default().Timeouts.Connect || c.Redirects != Default().Redirects ||
-		c.Theme != (browser.Theme{OK: "#0a0"}) {
+		c.Theme != (style.Theme{OK: "#0a0"}) {
 		t.Errorf("good values not applied or bad ones not dropped: %+v", c)
 	}
 }
@@ -151,7 +151,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		c.MaxSize = 0
 		c.Timeouts.Header = 90 * time.Second
 		c.Redirects = Redirects{Policy: "never", Max: 20}
-		c.Theme = browser.Theme{Accent: "#123456", Bar: "236", Dim: "#AbC", Preformatted: "0", ExternalLink: "#00ff00"}
+		c.Theme = style.Theme{Accent: "#123456", Bar: "236", Dim: "#AbC", Preformatted: "0", ExternalLink: "#00ff00"}
 		c.SlowDown.Retries = 9
 		c.Openers = map[string]string{"image/*": "feh %s", "gemini": "x\ty"}
 		c.Keys = map[string][]string{"quit": {"Q"}, "back": {"H", "backspace"}}
@@ -174,7 +174,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		// Every key of the tables added later is there, after its comment
 		// with its default.
 		keys := []string{"max", "policy"}
-		for _, k := range browser.ThemeKeys() {
+		for _, k := range style.ThemeKeys() {
 			keys = append(keys, k.Name)
 		}
 		lines := strings.Split(b.String(), "\n")

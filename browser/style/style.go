@@ -1,4 +1,6 @@
-package browser
+// Package style holds the browser's styles and the colour theme that
+// config.toml's [theme] sets over them.
+package style
 
 import (
 	"fmt"

@@ -1,0 +1,102 @@
+package dialog
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Opened reports the address typed in the open prompt.
+type Opened struct{ Value string }
+
+// Searched reports the text typed in the search prompt; "" repeats the
+// last search.
+type Searched struct{ Value string }
+
+// Prompt is the open or the search prompt: a field in the status line,
+// over the page.
+type Prompt struct {
+	sh     *Shared
+	search bool
+	input  textinput.Model
+}
+
+// NewOpen returns the open prompt, completing from suggestions (the
+// addresses visited, newest first). It returns the prompt and the command
+// that focuses it.
+func NewOpen(sh *Shared, suggestions []string) (*Prompt, tea.Cmd) {
+	d := &Prompt{sh: sh, input: sh.Field("Open: ", "gemini://… or a path relative to this page", 4096)}
+	d.input.ShowSuggestions = true
+	sugg := make([]string, 0, 2*len(suggestions))
+	for _, s := range suggestions {
+		sugg = append(sugg, s, strings.TrimPrefix(s, "gemini://"))
+	}
+	d.input.SetSuggestions(sugg)
+	return d, d.input.Focus()
+}
+
+// NewSearch returns the search prompt; last is the last search, which
+// Enter alone repeats.
+func NewSearch(sh *Shared, last string) (*Prompt, tea.Cmd) {
+	placeholder := ""
+	if last != "" {
+		placeholder = last + " (enter repeats)"
+	}
+	d := &Prompt{sh: sh, search: true, input: sh.Field("Search: ", placeholder, 4096)}
+	return d, d.input.Focus()
+}
+
+// Update edits the field, reports it on Accept, closes on Cancel.
+func (d *Prompt) Update(msg tea.Msg) (tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, d.sh.Keys.Cancel):
+			return nil, true
+		case key.Matches(k, d.sh.Keys.Accept):
+			value := strings.TrimSpace(d.input.Value())
+			if d.search {
+				return Report(Searched{Value: value}), true
+			}
+			if value == "" {
+				return nil, true
+			}
+			return Report(Opened{Value: value}), true
+		}
+	}
+	if _, mouse := msg.(tea.MouseMsg); mouse {
+		return nil, false
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	return cmd, false
+}
+
+// View draws nothing over the page: the prompt is in the status line.
+func (d *Prompt) View(width, height int) []string { return nil }
+
+// StatusLine is the field.
+func (d *Prompt) StatusLine(width int) string {
+	d.input.SetWidth(max(width-12, 10))
+	return d.input.View()
+}
+
+// Cursor is the field's, in the status line (row 0 of its area).
+func (d *Prompt) Cursor(width, height int) *tea.Cursor {
+	d.input.SetWidth(max(width-12, 10))
+	return d.input.Cursor()
+}
+
+// ShortHelp lists the keys of the prompt.
+func (d *Prompt) ShortHelp() []key.Binding {
+	ks := d.sh.Keys
+	if d.search {
+		return []key.Binding{Bind(ks.Accept, "search"), Bind(ks.Cancel, "cancel")}
+	}
+	return []key.Binding{Bind(ks.Accept, "open"), key.NewBinding(key.WithHelp("tab", "complete")),
+		key.NewBinding(key.WithHelp("ctrl+n/ctrl+p", "other matches")), Bind(ks.Cancel, "cancel")}
+}
+
+// FullHelp is ShortHelp.
+func (d *Prompt) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }

@@ -1,0 +1,119 @@
+package load
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/client"
+	"propus/gemtext"
+)
+
+// ChunkMsg: more lines arrived (or the body ended: Done).
+type ChunkMsg struct {
+	Key       Key
+	Lines     []gemtext.Line
+	Bytes     int64
+	Done      bool
+	Truncated bool // the body ended without TLS close_notify
+	Err       error
+}
+
+// LoadKey returns the load the lines belong to.
+func (c ChunkMsg) LoadKey() Key { return c.Key }
+
+// Stream parses a body in its own goroutine and hands the lines over in
+// batches: whatever has arrived when the browser asks, so a fast server
+// gives few large batches and a slow one each line as it comes.
+type Stream struct {
+	key    Key
+	mu     sync.Mutex
+	lines  []gemtext.Line
+	done   bool
+	err    error
+	trunc  bool
+	bytes  atomic.Int64
+	notify chan struct{}
+}
+
+func newStream(key Key) *Stream {
+	return &Stream{key: key, notify: make(chan struct{}, 1)}
+}
+
+func (s *Stream) signal() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+// run parses r into the stream; plain text becomes preformatted lines.
+func (s *Stream) run(r io.Reader, resp *client.Response, plain bool) {
+	var err error
+	if plain {
+		err = readLines(r, func(line string) { s.add(gemtext.Line{Kind: gemtext.Preformatted, Text: line}) })
+	} else {
+		err = gemtext.Parse(r, func(l gemtext.Line) error { s.add(l); return nil })
+	}
+	s.mu.Lock()
+	s.done, s.err, s.trunc = true, err, resp.Truncated()
+	s.mu.Unlock()
+	s.signal()
+}
+
+func (s *Stream) add(l gemtext.Line) {
+	s.mu.Lock()
+	s.lines = append(s.lines, l)
+	n := len(s.lines)
+	s.mu.Unlock()
+	if n == 1 {
+		s.signal()
+	}
+}
+
+// Next returns a command that waits for the next batch.
+func (s *Stream) Next() tea.Cmd {
+	return func() tea.Msg {
+		<-s.notify
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		msg := ChunkMsg{Key: s.key, Lines: s.lines, Bytes: s.bytes.Load(), Done: s.done, Truncated: s.trunc, Err: s.err}
+		s.lines = nil
+		return msg
+	}
+}
+
+// readLines calls fn with each line of r (LF or CRLF ended), for plain
+// text, which is shown line by line as it is.
+func readLines(r io.Reader, fn func(string)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+			fn(line)
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// countingReader counts the body bytes read.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}

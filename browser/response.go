@@ -1,0 +1,322 @@
+package browser
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/about"
+	"propus/browser/content"
+	"propus/browser/dialog"
+	"propus/browser/download"
+	"propus/browser/load"
+	"propus/client"
+	"propus/tofu"
+)
+
+// The replies of a tab's current load, and the protocol's conversations
+// they open: input (10, 11), redirects (3x), slow down (44, slowdown.go),
+// identities (6x) and a changed certificate. Update has dropped every
+// stale one before.
+
+// inputTag, redirectTag, certTag and idTag are what the browser keeps
+// with a dialog it opens for a load, to act on the answer.
+type (
+	inputTag    struct{ h load.HeaderMsg }
+	redirectTag struct {
+		h   load.HeaderMsg // the 3x response
+		via []*url.URL     // the chain so far, ending with h.URL
+		to  *url.URL
+	}
+	certTag struct {
+		e       load.ErrMsg
+		changed *tofu.ChangedError
+	}
+	idTag struct {
+		key load.Key
+		url *url.URL
+	}
+)
+
+// LoadKey returns the load that asked.
+func (t inputTag) LoadKey() load.Key { return t.h.Key }
+
+// LoadKey returns the load that was redirected.
+func (t redirectTag) LoadKey() load.Key { return t.h.Key }
+
+// LoadKey returns the load that was refused.
+func (t certTag) LoadKey() load.Key { return t.e.Key }
+
+// LoadKey returns the load that got the 6x.
+func (t idTag) LoadKey() load.Key { return t.key }
+
+// trustedMsg reports that the new certificate of addr was pinned (err is
+// a *tofu.SaveError when only in memory); the refused load then repeats.
+type trustedMsg struct {
+	key  load.Key
+	url  *url.URL
+	addr string
+	err  error
+}
+
+// LoadKey returns the load that was refused.
+func (t trustedMsg) LoadKey() load.Key { return t.key }
+
+// loaded handles a message of tab t's current load.
+func (m *Model) loaded(t *tab, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case load.HeaderMsg:
+		return m.header(t, msg)
+	case load.ChunkMsg:
+		return m.chunk(t, msg)
+	case load.ErrMsg:
+		return m.loadFailed(t, msg)
+	case filledMsg:
+		if t.page != nil && t.page.url == nil {
+			m.show(t, localPage(nil, t.page.address, msg.text))
+		}
+	case slowDownTickMsg:
+		return m.slowDownTicked(t, msg)
+	case trustedMsg:
+		switch {
+		case errors.As(msg.err, new(*tofu.SaveError)):
+			m.flash("New certificate trusted until propus quits: "+msg.addr+": "+msg.err.Error(), true)
+		case msg.err != nil:
+			m.flash(msg.err.Error(), true)
+			return nil
+		default:
+			m.flash("New certificate pinned: "+msg.addr, false)
+		}
+		return m.load(t, msg.url)
+	case dialog.InputAnswer:
+		if msg.Tag.(inputTag).h.Status == client.StatusSensitiveInput {
+			t.secret = msg.URL.String()
+		}
+		t.push()
+		return m.load(t, msg.URL)
+	case dialog.RedirectAnswer:
+		tag := msg.Tag.(redirectTag)
+		if msg.Follow {
+			return m.hop(t, tag.h, tag.via, tag.to)
+		}
+		return m.showResponse(t, tag.h)
+	case dialog.CertAnswer:
+		return m.certAnswer(t, msg.Tag.(certTag), msg.Choice)
+	case dialog.IdentityChosen:
+		u := msg.Tag.(idTag).url
+		save, err := m.ids.chosen(u, msg)
+		if err != nil {
+			m.flash(err.Error(), true)
+			return nil
+		}
+		return tea.Batch(save, m.load(t, u)) // the same tab, no new history entry
+	}
+	return nil
+}
+
+// header handles a response header: a new page, a download question, or
+// one of the protocol's conversations.
+func (m *Model) header(t *tab, h load.HeaderMsg) tea.Cmd {
+	t.loading = ""
+	if !t.hides(h.URL) {
+		m.visits.add(h.URL.String())
+	}
+	switch c := h.Status.Class(); {
+	case c == client.StatusSuccess && h.Kind == content.Downloadable:
+		t.cancel = nil
+		m.dialogs.Push(download.Ask(m.shared, h.Resp, content.FileName(h.URL, h.MIME), h.MIME, m.opts.DownloadDir, m.opts.Openers))
+		return nil
+	case c == client.StatusInput:
+		t.cancel, t.restore = nil, nil
+		if m.dialogs.Len() > 0 || t != m.tab() {
+			// Only the tab in view asks, one question at a time: the tab
+			// shows the prompt as a page, to be answered by reloading.
+			return m.showResponse(t, h)
+		}
+		d, cmd := dialog.NewInput(m.shared, h.URL, h.Meta, h.Status == client.StatusSensitiveInput, inputTag{h})
+		m.dialogs.Push(d)
+		return cmd
+	case c == client.StatusRedirect:
+		return m.onRedirect(t, h)
+	case h.Status == client.StatusSlowDown:
+		return m.onSlowDown(t, h)
+	case c == client.StatusCertificateRequired:
+		return m.onCertificateStatus(t, h)
+	}
+	return m.showResponse(t, h)
+}
+
+// showResponse shows a response on tab t: a new page for 2x, a page that
+// names the status otherwise.
+func (m *Model) showResponse(t *tab, h load.HeaderMsg) tea.Cmd {
+	var p *page
+	if h.Status.Class() == client.StatusSuccess {
+		p = newPage(h.URL, h.URL.String())
+		p.loading = true
+	} else {
+		p = localPage(h.URL, h.URL.String(), about.StatusText(h.Status, h.Meta))
+		t.cancel = nil
+	}
+	p.status, p.raw, p.meta, p.mime, p.lang, p.notice = h.Status, h.Raw, h.Meta, h.MIME, h.Lang, h.Notice
+	p.identity = h.Identity
+	p.tls, p.cert, p.trust, p.stream = h.TLS, h.Cert, h.Trust, h.Stream
+	m.show(t, p)
+	if t.restore != nil {
+		p.view.Top = *t.restore
+		t.restore = nil
+	}
+	switch h.Trust.Outcome {
+	case tofu.FirstSight:
+		m.flash("First visit to "+h.Trust.Host.Address+": certificate pinned ("+h.Trust.Host.Fingerprint[:min(len(h.Trust.Host.Fingerprint), 23)]+"…)", false)
+	case tofu.ChangedAfterExpiry:
+		m.flash("The pinned certificate expired: "+h.Trust.Host.Address+" has a new one, pinned now", false)
+	}
+	if h.Stream != nil {
+		return h.Stream.Next()
+	}
+	return nil
+}
+
+// chunk appends arrived lines to the tab's page.
+func (m *Model) chunk(t *tab, c load.ChunkMsg) tea.Cmd {
+	p := t.page
+	if p == nil {
+		return nil
+	}
+	if len(c.Lines) > 0 {
+		p.doc.Append(c.Lines...)
+	}
+	p.size = c.Bytes
+	if !c.Done {
+		if p.stream == nil {
+			return nil
+		}
+		return p.stream.Next()
+	}
+	p.loading, p.truncated, t.cancel = false, c.Truncated, nil
+	if c.Err != nil {
+		p.err = c.Err
+		switch tooLarge, ok := errors.AsType[*client.TooLargeError](c.Err); {
+		case load.IsCanceled(c.Err):
+			m.flash("Cancelled: showing what arrived ("+content.HumanSize(p.size)+")", false)
+		case ok:
+			m.flash(c.Err.Error()+": showing the first "+content.HumanSize(tooLarge.Max), true)
+		default:
+			m.flash(c.Err.Error(), true)
+		}
+	}
+	if p.sensitive || p.url == nil || t.hides(p.url) {
+		return nil // never recorded
+	}
+	return m.about.RecordVisit(p.url.String(), p.doc.Title())
+}
+
+// loadFailed handles a load that failed before a header arrived; a
+// changed certificate asks the user, unless another dialog is open (the
+// error page then says what happened, and r asks again).
+func (m *Model) loadFailed(t *tab, e load.ErrMsg) tea.Cmd {
+	t.loading, t.cancel = "", nil
+	if load.IsCanceled(e.Err) {
+		m.flash("Cancelled", false)
+		return nil
+	}
+	if changed, ok := errors.AsType[*tofu.ChangedError](e.Err); ok && e.Cert != nil && m.dialogs.Len() == 0 {
+		m.dialogs.Push(dialog.NewCert(m.shared, changed, certTag{e, changed}))
+		return nil
+	}
+	m.show(t, localPage(e.URL, e.URL.String(), about.ErrorText(e.Err)))
+	t.page.err = e.Err
+	return nil
+}
+
+// certAnswer carries out an answer about a changed certificate: the
+// error page, or trusting the new certificate and loading the page again.
+func (m *Model) certAnswer(t *tab, tag certTag, c dialog.CertChoice) tea.Cmd {
+	addr, u, cert := tag.changed.Address, tag.e.URL, tag.e.Cert
+	switch c {
+	case dialog.CertOnce:
+		m.opts.Hosts.TrustOnce(addr, cert)
+		m.flash("New certificate trusted until propus quits: "+addr, false)
+		return m.load(t, u)
+	case dialog.CertAlways:
+		hosts, key := m.opts.Hosts, t.key()
+		return func() tea.Msg {
+			return trustedMsg{key: key, url: u, addr: addr, err: hosts.Trust(addr, cert)}
+		}
+	}
+	m.show(t, localPage(u, u.String(), about.ErrorText(tag.e.Err)))
+	t.page.err = tag.e.Err
+	return nil
+}
+
+// onRedirect handles 3x. With RedirectAuto it follows a hop within one
+// scheme and host by itself, up to Options.MaxRedirects, and asks before
+// any other; RedirectAsk asks before every hop; RedirectNever shows the
+// redirect as a page. A target outside Gemini is offered to an opener or
+// for copying; a loop or too long a chain gets a page that names it.
+func (m *Model) onRedirect(t *tab, h load.HeaderMsg) tea.Cmd {
+	if m.opts.Redirects == RedirectNever {
+		return m.showResponse(t, h)
+	}
+	t.cancel = nil
+	via := t.via
+	if n := len(via); n == 0 || via[n-1].String() != h.URL.String() {
+		via = []*url.URL{h.URL}
+	}
+	to, err := client.RedirectTarget(via, h.Meta, m.opts.MaxRedirects) // 0: client.MaxRedirects
+	if rerr, ok := errors.AsType[*client.RedirectError](err); ok {
+		p := localPage(h.URL, h.URL.String(), about.RedirectErrorText(h.Raw, rerr))
+		p.status, p.raw, p.meta = h.Status, h.Raw, h.Meta
+		m.show(t, p)
+		return nil
+	}
+	if !strings.EqualFold(to.Scheme, "gemini") {
+		m.showResponse(t, h) // the page to come back to
+		m.dialogs.Push(download.External(m.shared, to.String(), load.SchemeOf(to.String()), m.opts.Openers))
+		return nil
+	}
+	if m.opts.Redirects == RedirectAsk || client.CrossesOrigin(h.URL, to) {
+		m.dialogs.Push(dialog.NewRedirect(m.shared, h.URL, to, h.Raw, redirectTag{h, via, to}))
+		return nil
+	}
+	return m.hop(t, h, via, to)
+}
+
+// hop follows the redirect h to the URL to, as the next step of the chain
+// via; the chain stays on the tab for the status line. After a 31 a
+// bookmark of the old address is offered an update.
+func (m *Model) hop(t *tab, h load.HeaderMsg, via []*url.URL, to *url.URL) tea.Cmd {
+	if h.Status == client.StatusPermanentRedirect {
+		m.flash("Moved permanently to "+to.String(), false)
+		if d := m.about.OfferBookmarkUpdate(h.URL, to); d != nil && m.dialogs.Len() == 0 {
+			m.dialogs.Push(d)
+		}
+	}
+	via = append(slices.Clip(via), to)
+	cmd := m.load(t, to)
+	t.via = via
+	return cmd
+}
+
+// onCertificateStatus handles 60, 61 and 62: the status page, and over it
+// the dialog that picks or creates an identity; the request is then
+// repeated with it.
+func (m *Model) onCertificateStatus(t *tab, h load.HeaderMsg) tea.Cmd {
+	cmd := m.showResponse(t, h)
+	if m.opts.Identities.Dir == "" {
+		m.flash("Identities are off: no identity directory is set", true)
+		return cmd
+	}
+	m.active = slices.Index(m.tabs, t) // the dialog is about this tab's page: show it
+	d, list := dialog.NewIdentity(m.shared, dialog.IdentityRequest{
+		URL: h.URL, Status: h.Status, Reason: h.Meta, Sent: h.Identity, TLS12: h.TLS.Version == tls.VersionTLS12,
+		Store: m.ids.store, Scopes: m.ids.scopes.List(), Now: time.Now(),
+	}, idTag{h.Key, h.URL})
+	m.dialogs.Push(d)
+	return tea.Batch(cmd, list)
+}
