@@ -88,7 +88,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sessionSavedMsg:
 		if msg.err != nil {
 			m.quitAnyway = true
-			m.flash("Session not saved: "+msg.err.Error()+" (press q again to quit without it)", true)
+			m.flash("Session not saved (press q again to quit without it): "+msg.err.Error(), true)
 			return m, nil
 		}
 		return m, m.shutdown()
