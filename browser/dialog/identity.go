@@ -474,8 +474,7 @@ func (d *Identity) pickLines(width, height int) []string {
 func (d *Identity) item(id *identity.Identity, scopes []identity.Scope, nameWidth int, wide bool) []string {
 	name := ansi.Truncate(sanitize.Line(id.Name), 24, "…")
 	name += strings.Repeat(" ", max(nameWidth-ansi.StringWidth(name), 0))
-	fp := id.CertificateHash()
-	fp = fp[:min(len(fp), len("SHA256:")+8)] + "…"
+	fp := identity.ShortHash(id.CertificateHash(), 8) + "…"
 	exp := "expires " + id.Expires().Format(time.DateOnly)
 	if d.req.Now.After(id.Expires()) {
 		exp = "expired " + id.Expires().Format(time.DateOnly)

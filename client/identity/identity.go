@@ -187,6 +187,15 @@ func (id *Identity) CertificateHash() string {
 	return ""
 }
 
+// ShortHash is a certificate hash (CertificateHash) cut to its first
+// digits hexadecimal digits, for lists.
+func ShortHash(hash string, digits int) string {
+	if len(hash) > len(HashPrefix)+digits {
+		return hash[:len(HashPrefix)+digits]
+	}
+	return hash
+}
+
 // hashDER returns the CertificateHash of a DER certificate.
 func hashDER(der []byte) string {
 	sum := sha256.Sum256(der)

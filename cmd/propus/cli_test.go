@@ -57,7 +57,7 @@ func TestIDNewListShow(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 || !strings.HasPrefix(lines[1], "alice  ") || !strings.Contains(lines[1], shortFingerprint(id.CertificateHash())) ||
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "alice  ") || !strings.Contains(lines[1], identity.ShortHash(id.CertificateHash(), 16)) ||
 		!strings.Contains(lines[1], "gemini://example.com:1965/alice gemini://example.org:1965/") || !strings.HasPrefix(lines[2], "bob    ") ||
 		strings.Index(lines[1], "SHA256") != strings.Index(lines[2], "SHA256") {
 		t.Errorf("id list:\n%s", out)

@@ -199,14 +199,6 @@ func runIDNew(e *env, args []string) int {
 	return exitOK
 }
 
-// shortFingerprint is a certificate hash cut to its first 16 hex digits.
-func shortFingerprint(fp string) string {
-	if len(fp) > len(identity.HashPrefix)+16 {
-		return fp[:len(identity.HashPrefix)+16]
-	}
-	return fp
-}
-
 func expiry(t time.Time) string {
 	s := t.UTC().Format(time.DateOnly)
 	if time.Now().After(t) {
@@ -246,7 +238,7 @@ func runIDList(e *env, args []string) int {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tFINGERPRINT\tEXPIRES\tSCOPES")
 		for _, id := range ids {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sanitize.Line(id.Name), shortFingerprint(id.CertificateHash()), expiry(id.Expires()), scopeStrings(all[id.Name]))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sanitize.Line(id.Name), identity.ShortHash(id.CertificateHash(), 16), expiry(id.Expires()), scopeStrings(all[id.Name]))
 		}
 		tw.Flush()
 	}
