@@ -92,11 +92,10 @@ func WithoutQuery(u *url.URL) *url.URL {
 }
 
 // ElideQuery shows u with its query, which may hold what the user typed,
-// as "?…".
+// as "?…", and without its fragment.
 func ElideQuery(u *url.URL) string {
-	v := *u
-	q := v.RawQuery != "" || v.ForceQuery
-	v.RawQuery, v.ForceQuery = "", false
+	v := *WithoutQuery(u)
+	q := u.RawQuery != "" || u.ForceQuery
 	if q {
 		return v.String() + "?…"
 	}
