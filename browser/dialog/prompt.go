@@ -94,8 +94,9 @@ func (d *Prompt) ShortHelp() []key.Binding {
 	if d.search {
 		return []key.Binding{Bind(ks.Accept, "search"), Bind(ks.Cancel, "cancel")}
 	}
-	return []key.Binding{Bind(ks.Accept, "open"), key.NewBinding(key.WithHelp("tab", "complete")),
-		key.NewBinding(key.WithHelp("ctrl+n/ctrl+p", "other matches")), Bind(ks.Cancel, "cancel")}
+	// Tab and ctrl+n/ctrl+p are the text field's own keys (textinput).
+	return []key.Binding{Bind(ks.Accept, "open"), key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
+		key.NewBinding(key.WithKeys("ctrl+n", "ctrl+p"), key.WithHelp("ctrl+n/ctrl+p", "other matches")), Bind(ks.Cancel, "cancel")}
 }
 
 // FullHelp is ShortHelp.
