@@ -10,6 +10,7 @@ import (
 
 	"propus/browser/about"
 	"propus/browser/feeds"
+	"propus/browser/tabs"
 	"propus/gemtext"
 )
 
@@ -40,8 +41,8 @@ func benchModel(b *testing.B, w, h int) *Model {
 	m := New(Options{NoColor: false}, "about:blank")
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	p := newPage(nil, "about:big")
-	p.doc.Append(bigPage()...)
+	p := tabs.NewPage(nil, "about:big")
+	p.Doc.Append(bigPage()...)
 	m.show(m.tab(), p)
 	m.screen()
 	return m
@@ -55,8 +56,8 @@ func BenchmarkModelFirstScreen(b *testing.B) {
 	m.Init()
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	for b.Loop() {
-		p := newPage(nil, "about:big")
-		p.doc.Append(lines...)
+		p := tabs.NewPage(nil, "about:big")
+		p.Doc.Append(lines...)
 		m.show(m.tab(), p)
 		m.screen()
 	}

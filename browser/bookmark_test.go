@@ -172,7 +172,7 @@ func TestBookmarkRefusesSensitivePages(t *testing.T) {
 	bs, _ := bookmarkStore(t)
 	d := newDriverOpts(t, 80, 24, Options{Bookmarks: bs}, "about:home")
 	d.waitFor("propus")
-	d.m.tab().page.sensitive = true
+	d.m.tab().Page.Sensitive = true
 	d.press("B")
 	d.waitFor("never bookmarked")
 	if len(bs.List()) != 0 {

@@ -43,14 +43,14 @@ func TestDialogTakesTheMouse(t *testing.T) {
 	for _, open := range []string{"1", "B"} { // the redirect dialog, the bookmark editor
 		d.pressThen(func() bool { return d.m.dialogs.Len() == 1 }, "a dialog", open)
 		before := len(s.requested())
-		top := d.page().view.Top
+		top := d.page().View.Top
 		d.send(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
 		d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 5, Y: 2}) // on "Other", under the dialog
 		d.settle()
 		if got := s.requested(); len(got) != before {
 			t.Errorf("%s: a click under the dialog requested %q", open, got[before:])
 		}
-		if d.page().view.Top != top || d.m.dialogs.Len() != 1 {
+		if d.page().View.Top != top || d.m.dialogs.Len() != 1 {
 			t.Errorf("%s: the wheel scrolled the hidden page, or the dialog closed", open)
 		}
 		d.press("esc")
@@ -145,8 +145,8 @@ func TestEscOnFirstLoadKeepsTheAddress(t *testing.T) {
 		t.Fatalf("after esc:\n%s", scr)
 	}
 	d.pressNoWait("r")
-	if d.m.tab().loading != s.URL+"/slow" {
-		t.Errorf("r loads %q", d.m.tab().loading)
+	if d.m.tab().Loading != s.URL+"/slow" {
+		t.Errorf("r loads %q", d.m.tab().Loading)
 	}
 	d.waitChan(requests, "r's request")
 	d.press("esc")

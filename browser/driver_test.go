@@ -399,7 +399,7 @@ func (d *driver) wantLoaded() string {
 // loaded reports whether no tab is loading and every page has arrived.
 func (d *driver) loaded() bool {
 	for _, t := range d.m.tabs {
-		if t.loading != "" || t.page == nil || t.page.loading {
+		if t.Loading != "" || t.Page == nil || t.Page.Loading {
 			return false
 		}
 	}

@@ -167,10 +167,10 @@ func TestFeedsSubscribeRefreshUnsubscribe(t *testing.T) {
 // follows it.
 func followLink(t *testing.T, d *driver, label string) {
 	t.Helper()
-	p := d.m.tab().page
-	for n := 1; n <= p.doc.Links(); n++ {
-		if _, l := p.doc.Link(n); strings.Contains(l.Text, label) {
-			p.view.Selected = n
+	p := d.m.tab().Page
+	for n := 1; n <= p.Doc.Links(); n++ {
+		if _, l := p.Doc.Link(n); strings.Contains(l.Text, label) {
+			p.View.Selected = n
 			d.press("enter")
 			return
 		}

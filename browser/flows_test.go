@@ -18,6 +18,7 @@ import (
 
 	"propus/browser/download"
 	"propus/browser/render"
+	"propus/browser/tabs"
 	"propus/client"
 	"propus/gemtext"
 	"propus/testserver"
@@ -81,9 +82,9 @@ func (s *site) last() string {
 }
 
 // page returns the active tab's page, failing the test when there is none.
-func (d *driver) page() *page {
+func (d *driver) page() *tabs.Page {
 	d.t.Helper()
-	p := d.m.tab().page
+	p := d.m.tab().Page
 	if p == nil {
 		d.t.Fatalf("no page shown; the screen shows:\n%s", d.screen())
 	}
@@ -157,7 +158,7 @@ func TestFollowLinkByNumber(t *testing.T) {
 		if st := d.statusLine(); !strings.Contains(st, "Follow link 1_") {
 			t.Errorf("after 1 the status line says %q", st)
 		}
-		if d.m.tab().loading != "" {
+		if d.m.tab().Loading != "" {
 			t.Fatal("1 followed a link at once on a page of 15 links")
 		}
 		d.press("2")
@@ -192,14 +193,14 @@ func TestTabSelectsLinks(t *testing.T) {
 	d := newDriver(t, 80, 24, false, s.URL+"/")
 	d.waitLoaded()
 	d.press("tab")
-	if got := d.page().view.Selected; got != 1 {
+	if got := d.page().View.Selected; got != 1 {
 		t.Fatalf("tab selected link %d, want 1", got)
 	}
 	if st := d.statusLine(); !strings.Contains(st, "link 1/3") {
 		t.Errorf("the status line says %q, want link 1/3", st)
 	}
 	d.press("tab", "tab", "shift+tab")
-	if got := d.page().view.Selected; got != 2 {
+	if got := d.page().View.Selected; got != 2 {
 		t.Fatalf("tab tab shift+tab selected link %d, want 2", got)
 	}
 	if !strings.Contains(d.screen(), "▶[2] Beta") {
@@ -226,7 +227,7 @@ func TestHistoryRestoresScroll(t *testing.T) {
 	for range 10 {
 		d.press("j")
 	}
-	top := d.page().view.Top
+	top := d.page().View.Top
 	if top == (render.Pos{}) {
 		t.Fatal("j did not scroll")
 	}
@@ -235,11 +236,11 @@ func TestHistoryRestoresScroll(t *testing.T) {
 		d.waitFor("# Next page")
 		d.press(back)
 		d.waitFor("Line 10")
-		if got := d.page().view.Top; got != top {
+		if got := d.page().View.Top; got != top {
 			t.Errorf("%s: back at %+v, want %+v", back, got, top)
 		}
-		if d.page().address != s.URL+"/long" {
-			t.Errorf("%s: back on %s", back, d.page().address)
+		if d.page().Address != s.URL+"/long" {
+			t.Errorf("%s: back on %s", back, d.page().Address)
 		}
 	}
 	// Forward, and back again.
@@ -247,7 +248,7 @@ func TestHistoryRestoresScroll(t *testing.T) {
 	d.waitFor("# Next page")
 	d.press("H")
 	d.waitFor("Line 10")
-	if got := d.page().view.Top; got != top {
+	if got := d.page().View.Top; got != top {
 		t.Errorf("back after forward at %+v, want %+v", got, top)
 	}
 	d.press("H")
@@ -269,7 +270,7 @@ func TestHistoryRestoresScroll(t *testing.T) {
 func TestHistoryReloadsOldPages(t *testing.T) {
 	t.Parallel()
 	pages := map[string]string{"/0": longPage(100, "/1 Next")}
-	for i := 1; i <= maxCachedPages+1; i++ {
+	for i := 1; i <= tabs.MaxCachedPages+1; i++ {
 		pages[fmt.Sprintf("/%d", i)] = fmt.Sprintf("# Page %d\n=> /%d Next\n", i, i+1)
 	}
 	s := pagesSite(t, pages)
@@ -278,12 +279,12 @@ func TestHistoryReloadsOldPages(t *testing.T) {
 	for range 10 {
 		d.press("j")
 	}
-	top := d.page().view.Top
-	for i := 1; i <= maxCachedPages+1; i++ {
+	top := d.page().View.Top
+	for i := 1; i <= tabs.MaxCachedPages+1; i++ {
 		d.press("1")
 		d.waitFor(fmt.Sprintf("# Page %d", i))
 	}
-	for range maxCachedPages + 1 {
+	for range tabs.MaxCachedPages + 1 {
 		d.press("H")
 		d.wantLoaded()
 	}
@@ -291,7 +292,7 @@ func TestHistoryReloadsOldPages(t *testing.T) {
 	if n := s.count("/0"); n != 2 {
 		t.Errorf("the first page was requested %d times, want 2 (once again after it left the cache)", n)
 	}
-	if got := d.page().view.Top; got != top {
+	if got := d.page().View.Top; got != top {
 		t.Errorf("back to a reloaded page at %+v, want %+v", got, top)
 	}
 }
@@ -304,13 +305,13 @@ func TestReload(t *testing.T) {
 	for range 10 {
 		d.press("j")
 	}
-	top := d.page().view.Top
+	top := d.page().View.Top
 	d.press("r")
 	d.wantLoaded()
 	if n := s.count("/long"); n != 2 {
 		t.Fatalf("r: the page was requested %d times, want 2", n)
 	}
-	if got := d.page().view.Top; got != top {
+	if got := d.page().View.Top; got != top {
 		t.Errorf("reloaded at %+v, want %+v", got, top)
 	}
 	if !strings.Contains(d.screen(), "Line 10") {
@@ -331,7 +332,7 @@ func TestUpAndRoot(t *testing.T) {
 	} {
 		d.press(step.key)
 		d.waitFor("# At " + step.path + ".")
-		if got := d.page().address; got != s.URL+step.path {
+		if got := d.page().Address; got != s.URL+step.path {
 			t.Errorf("%s went to %s, want %s", step.key, got, s.URL+step.path)
 		}
 	}
@@ -415,7 +416,7 @@ func TestOutlineJump(t *testing.T) {
 	if d.m.dialogs.Len() != 0 {
 		t.Fatal("enter did not close the outline")
 	}
-	if got := d.page().view.Top; got != (render.Pos{Line: 31}) {
+	if got := d.page().View.Top; got != (render.Pos{Line: 31}) {
 		t.Errorf("the outline jumped to %+v, want line 31", got)
 	}
 	if rows := strings.Split(d.screen(), "\n"); !strings.Contains(rows[1], "## Second") {
@@ -424,7 +425,7 @@ func TestOutlineJump(t *testing.T) {
 	// The outline opens on the heading at the top, and esc closes it
 	// without moving.
 	d.press("O", "j", "esc")
-	if got := d.page().view.Top; got != (render.Pos{Line: 31}) {
+	if got := d.page().View.Top; got != (render.Pos{Line: 31}) {
 		t.Errorf("esc in the outline moved to %+v", got)
 	}
 }
@@ -497,7 +498,7 @@ func TestTabs(t *testing.T) {
 	if d.m.active != 2 {
 		t.Errorf("gT before the first tab: active %d", d.m.active)
 	}
-	if top := d.page().view.Top; top != (render.Pos{}) {
+	if top := d.page().View.Top; top != (render.Pos{}) {
 		t.Errorf("gT scrolled to %+v", top)
 	}
 
@@ -606,7 +607,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 	s := newSite(t, mux)
 	d := newDriver(t, 80, 24, false, s.URL+"/slow")
 	d.waitForNoSettle("first part") // the rest is held back
-	if !d.page().loading {
+	if !d.page().Loading {
 		t.Fatal("the page is not loading")
 	}
 	d.press("esc")
@@ -617,7 +618,7 @@ func TestEscKeepsWhatArrived(t *testing.T) {
 	d.waitChan(slow.done, "the slow handler to return")
 	d.settle()
 	p := d.page()
-	if p.loading || d.m.tab().loading != "" || d.m.busy() {
+	if p.Loading || d.m.tab().Loading != "" || d.m.busy() {
 		t.Error("the page is still loading after esc")
 	}
 	scr := d.screen()
@@ -649,7 +650,7 @@ func TestStaleLoadIsDropped(t *testing.T) {
 				d.typeText(s.URL + "/fast")
 				d.pressNoWait("enter")
 			} else {
-				if !strings.Contains(d.screen(), "# Start") || d.m.tab().loading == "" {
+				if !strings.Contains(d.screen(), "# Start") || d.m.tab().Loading == "" {
 					t.Fatalf("not loading from the start page:\n%s", d.screen())
 				}
 				d.pressNoWait("2") // the start page is still shown: follow its other link
@@ -719,11 +720,11 @@ func TestMouse(t *testing.T) {
 	d.waitLoaded()
 
 	d.send(tea.MouseWheelMsg{X: 10, Y: 5, Button: tea.MouseWheelDown})
-	if got := d.page().view.Top; got != (render.Pos{Line: 3}) {
+	if got := d.page().View.Top; got != (render.Pos{Line: 3}) {
 		t.Errorf("wheel down: top %+v, want line 3", got)
 	}
 	d.send(tea.MouseWheelMsg{X: 10, Y: 5, Button: tea.MouseWheelUp})
-	if got := d.page().view.Top; got != (render.Pos{}) {
+	if got := d.page().View.Top; got != (render.Pos{}) {
 		t.Errorf("wheel up: top %+v, want the top", got)
 	}
 
@@ -734,7 +735,7 @@ func TestMouse(t *testing.T) {
 	}
 	d.send(tea.MouseClickMsg{X: 20, Y: y - 2, Button: tea.MouseLeft}) // "Some text"
 	d.settle()
-	if d.m.tab().loading != "" || len(s.seen()) != 1 {
+	if d.m.tab().Loading != "" || len(s.seen()) != 1 {
 		t.Fatalf("a click on text followed something: %q", s.seen())
 	}
 	d.send(tea.MouseClickMsg{X: 6, Y: y, Button: tea.MouseRight})
@@ -779,8 +780,8 @@ func TestScrollPreformattedSideways(t *testing.T) {
 		t.Errorf("< : the wide row is %q", row())
 	}
 	d.press("<")
-	if d.page().view.XOffset != 0 {
-		t.Errorf("< at the left edge: offset %d", d.page().view.XOffset)
+	if d.page().View.XOffset != 0 {
+		t.Errorf("< at the left edge: offset %d", d.page().View.XOffset)
 	}
 	// > stops where the end of the widest line is in view, so that one <
 	// moves back at once.
@@ -790,9 +791,9 @@ func TestScrollPreformattedSideways(t *testing.T) {
 	if !strings.HasSuffix(row(), "29-------") {
 		t.Errorf("> far right: the wide row is %q, want its end in view", row())
 	}
-	far := d.page().view.XOffset
+	far := d.page().View.XOffset
 	d.press("<")
-	if got := d.page().view.XOffset; got != far-8 {
+	if got := d.page().View.XOffset; got != far-8 {
 		t.Errorf("< after scrolling far right: offset %d, want %d", got, far-8)
 	}
 }
@@ -838,7 +839,7 @@ func TestExternalLinkAsks(t *testing.T) {
 	if !d.asking() || !strings.Contains(scr, "This link leaves Gemini space") || !strings.Contains(scr, "https://example.com/page") {
 		t.Fatalf("an https link did not ask:\n%s", scr)
 	}
-	if d.m.tab().loading != "" || d.page().address != s.URL+"/" {
+	if d.m.tab().Loading != "" || d.page().Address != s.URL+"/" {
 		t.Fatal("an https link navigated")
 	}
 	cmd := d.runKey("y")
@@ -852,8 +853,8 @@ func TestExternalLinkAsks(t *testing.T) {
 		t.Errorf("after y: %d dialogs, status %q", d.m.dialogs.Len(), d.statusLine())
 	}
 	d.press("1", "esc")
-	if d.m.dialogs.Len() != 0 || d.page().address != s.URL+"/" {
-		t.Errorf("esc: %d dialogs, page %s", d.m.dialogs.Len(), d.page().address)
+	if d.m.dialogs.Len() != 0 || d.page().Address != s.URL+"/" {
+		t.Errorf("esc: %d dialogs, page %s", d.m.dialogs.Len(), d.page().Address)
 	}
 	wantPaths(t, s, "/")
 }
@@ -875,10 +876,10 @@ func TestContentTypes(t *testing.T) {
 			t.Errorf("text/plain lacks %q:\n%s", want, scr)
 		}
 	}
-	if n := d.page().doc.Links(); n != 0 {
+	if n := d.page().Doc.Links(); n != 0 {
 		t.Errorf("text/plain has %d links", n)
 	}
-	if l := d.page().doc.Line(0); l.Kind != gemtext.Preformatted || l.Text != "=> not a link" {
+	if l := d.page().Doc.Line(0); l.Kind != gemtext.Preformatted || l.Text != "=> not a link" {
 		t.Errorf("text/plain line 1 is %+v, want preformatted", l)
 	}
 
@@ -945,19 +946,19 @@ func TestTooLarge(t *testing.T) {
 	d.waitLoaded()
 	p := d.page()
 	var tooLarge *client.TooLargeError
-	if !errors.As(p.err, &tooLarge) {
-		t.Fatalf("the page's error is %v, want a TooLargeError", p.err)
+	if !errors.As(p.Err, &tooLarge) {
+		t.Fatalf("the page's error is %v, want a TooLargeError", p.Err)
 	}
 	if st := d.statusLine(); !strings.Contains(st, "Response too large") || !strings.Contains(st, "5.0 MiB") {
 		t.Errorf("status %q", st)
 	}
-	if p.size != 5<<20 {
-		t.Errorf("kept %d bytes, want %d", p.size, 5<<20)
+	if p.Size != 5<<20 {
+		t.Errorf("kept %d bytes, want %d", p.Size, 5<<20)
 	}
-	if n := p.doc.Len(); n < (5<<20)/100 {
+	if n := p.Doc.Len(); n < (5<<20)/100 {
 		t.Errorf("kept %d lines, want at least %d", n, (5<<20)/100)
 	}
-	if l := p.doc.Line((5<<20)/100 - 1); l.Text != line[:99] {
+	if l := p.Doc.Line((5<<20)/100 - 1); l.Text != line[:99] {
 		t.Errorf("the last whole line is %q", l.Text)
 	}
 	d.press("G")
@@ -1176,7 +1177,7 @@ func TestNumberThenOtherKey(t *testing.T) {
 	d.waitFor("Follow link 1_")
 	d.press("j")
 	d.waitFor("Link 1 not followed")
-	if d.m.tab().page.view.Top.Line != 0 {
+	if d.m.tab().Page.View.Top.Line != 0 {
 		t.Error("the key that dropped the number scrolled too")
 	}
 	d.press("1", "enter")

@@ -105,7 +105,7 @@ func (d *driver) pages() string {
 	d.press("g")
 	for i := 0; ; i++ {
 		screens = append(screens, d.screen())
-		if d.m.tab().page.view.AtEnd() {
+		if d.m.tab().Page.View.AtEnd() {
 			break
 		}
 		if i == 20 {
@@ -169,7 +169,7 @@ func TestGoldenNoColor(t *testing.T) {
 		}
 		checkFrame(t, frame, 80, 24)
 		screens = append(screens, frame)
-		if d.m.tab().page.view.AtEnd() || i == 20 {
+		if d.m.tab().Page.View.AtEnd() || i == 20 {
 			break
 		}
 		d.press("space")

@@ -198,7 +198,7 @@ func TestIdentityCreate(t *testing.T) {
 	if st := d.statusLine(); !strings.Contains(st, "id: alice") {
 		t.Errorf("the status line does not name the identity: %q", st)
 	}
-	if n := len(d.m.tab().back); n != 0 {
+	if n := len(d.m.tab().Back); n != 0 {
 		t.Errorf("repeating the request added %d history entries", n)
 	}
 	d.expect(savedFor(t, scopesPath, s.URL+"/private/deeper") == "alice", "the scope saved")

@@ -142,7 +142,7 @@ func TestInputSendsTheAnswer(t *testing.T) {
 	if d.m.dialogs.Top() != nil {
 		t.Error("the dialog stayed open")
 	}
-	if got := d.page().address; got != s.URL+"/search?hello%20world" {
+	if got := d.page().Address; got != s.URL+"/search?hello%20world" {
 		t.Errorf("the page's address is %q", got)
 	}
 	// A 10 answer is history like any page: back goes to where it was asked.
@@ -223,8 +223,8 @@ func TestInputCancel(t *testing.T) {
 	if !strings.Contains(d.statusLine(), "Cancelled: nothing was sent") {
 		t.Errorf("the status line says %q", d.statusLine())
 	}
-	if p := d.page(); p.address != s.URL+"/" {
-		t.Errorf("the page is now %q, want the one it was", p.address)
+	if p := d.page(); p.Address != s.URL+"/" {
+		t.Errorf("the page is now %q, want the one it was", p.Address)
 	}
 	s.want(t, "/", "/search")
 
@@ -251,7 +251,7 @@ func TestInputCancel(t *testing.T) {
 	if d.m.dialogs.Top() != nil {
 		t.Error("a background tab opened a dialog")
 	}
-	if p := d.m.tabs[1].page; p == nil || !strings.Contains(p.doc.Line(0).Text, "10 INPUT") {
+	if p := d.m.tabs[1].Page; p == nil || !strings.Contains(p.Doc.Line(0).Text, "10 INPUT") {
 		t.Errorf("the background tab does not show the prompt as a page")
 	}
 }
@@ -289,7 +289,7 @@ func TestInputSensitive(t *testing.T) {
 	}
 
 	enter := d.runKey("enter")
-	if strings.Contains(d.screen(), secret) || strings.Contains(d.m.tab().loading, secret) {
+	if strings.Contains(d.screen(), secret) || strings.Contains(d.m.tab().Loading, secret) {
 		t.Errorf("the answer shows while it loads:\n%s", d.screen())
 	}
 	d.exec(enter)
@@ -308,7 +308,7 @@ func TestInputSensitive(t *testing.T) {
 	}
 	noSecret("the history", d.m.visits.order)
 	noSecret("the visited marks", d.m.visits.seen)
-	if !d.page().sensitive {
+	if !d.page().Sensitive {
 		t.Error("the page is not marked sensitive")
 	}
 	d.press("i")
@@ -324,11 +324,11 @@ func TestInputSensitive(t *testing.T) {
 	// Leaving the page records it without the answer; back shows it again.
 	d.press("1")
 	d.waitFor("# /account")
-	noSecret("the back history", d.m.tab().back)
+	noSecret("the back history", d.m.tab().Back)
 	d.press("H")
 	scr = d.waitFor("# Welcome")
 	noSecret("the screen after back", scr)
-	noSecret("the forward history", d.m.tab().forward)
+	noSecret("the forward history", d.m.tab().Forward)
 	noSecret("the history", d.m.visits.order)
 
 	// A reload asks again rather than sending the answer again.

@@ -19,6 +19,7 @@ import (
 	"propus/browser/load"
 	"propus/browser/render"
 	"propus/browser/style"
+	"propus/browser/tabs"
 	"propus/client"
 	"propus/client/identity"
 	"propus/tofu"
@@ -104,7 +105,7 @@ type Model struct {
 	shared *dialog.Shared // styles and keys, for the dialogs too
 	help   help.Model
 
-	tabs   []*tab
+	tabs   []*tabs.Tab
 	active int
 	nextID int
 
@@ -169,7 +170,7 @@ func New(opts Options, urls ...string) *Model {
 	}
 	for _, u := range urls {
 		m.tabs = append(m.tabs, m.newTab())
-		m.tabs[len(m.tabs)-1].want = u
+		m.tabs[len(m.tabs)-1].Want = u
 	}
 	return m
 }
@@ -183,16 +184,16 @@ func (m *Model) restyle(isDark bool) {
 	}
 	m.help.Styles = m.shared.Styles.Help
 	for _, t := range m.tabs {
-		if t.page != nil {
-			t.page.view.Styles = m.shared.Styles.Page
+		if t.Page != nil {
+			t.Page.View.Styles = m.shared.Styles.Page
 		}
 	}
 }
 
 // newTab returns a tab with an ID of its own.
-func (m *Model) newTab() *tab {
+func (m *Model) newTab() *tabs.Tab {
 	m.nextID++
-	return &tab{id: m.nextID}
+	return &tabs.Tab{ID: m.nextID}
 }
 
 // Init asks for the terminal's background colour and starts the first
@@ -200,18 +201,18 @@ func (m *Model) newTab() *tab {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	for _, t := range m.tabs {
-		cmds = append(cmds, m.navigate(t, t.want, false))
-		if t.restore != nil && t.page != nil && t.loading == "" {
+		cmds = append(cmds, m.navigate(t, t.Want, false))
+		if t.Restore != nil && t.Page != nil && t.Loading == "" {
 			// An about: page shows at once: scroll it now.
-			t.page.view.Top = *t.restore
-			t.restore = nil
+			t.Page.View.Top = *t.Restore
+			t.Restore = nil
 		}
 	}
 	return tea.Batch(cmds...)
 }
 
 // tab is the tab in view.
-func (m *Model) tab() *tab { return m.tabs[m.active] }
+func (m *Model) tab() *tabs.Tab { return m.tabs[m.active] }
 
 // pageHeight is the number of rows the page gets: the screen less the
 // tab bar, the status line and the help line.
@@ -219,10 +220,10 @@ func (m *Model) pageHeight() int { return max(m.height-3, 1) }
 
 // current returns the tab of a load when the load is still that tab's
 // current one, else nil: the one place that tells a stale reply.
-func (m *Model) current(k load.Key) *tab {
+func (m *Model) current(k load.Key) *tabs.Tab {
 	for _, t := range m.tabs {
-		if t.id == k.Tab {
-			if t.seq != k.Seq {
+		if t.ID == k.Tab {
+			if t.Seq != k.Seq {
 				return nil
 			}
 			return t

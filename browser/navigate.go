@@ -10,32 +10,33 @@ import (
 	"propus/browser/download"
 	"propus/browser/load"
 	"propus/browser/render"
+	"propus/browser/tabs"
 	"propus/client"
 )
 
 // navigate opens raw (absolute, or relative to the tab's page) in tab t.
 // push records the current page in the history first.
-func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
+func (m *Model) navigate(t *tabs.Tab, raw string, push bool) tea.Cmd {
 	raw = strings.TrimSpace(raw)
 	if load.SchemeOf(raw) == "about" {
 		from := ""
-		if t.page != nil && t.page.url == nil {
-			from = t.page.address
+		if t.Page != nil && t.Page.URL == nil {
+			from = t.Page.Address
 		}
 		a, show, acts := m.about.Open(raw, from)
 		if acts {
 			return m.act(a)
 		}
 		if push {
-			t.push()
+			t.Push()
 		}
-		t.stop()
+		t.Stop()
 		return m.showAbout(t, show)
 	}
 	var u *url.URL
 	var err error
-	if t.page != nil && t.page.url != nil {
-		u, err = client.Resolve(t.page.url, raw)
+	if t.Page != nil && t.Page.URL != nil {
+		u, err = client.Resolve(t.Page.URL, raw)
 	} else {
 		u, err = client.ParseURL(raw)
 	}
@@ -48,7 +49,7 @@ func (m *Model) navigate(t *tab, raw string, push bool) tea.Cmd {
 		return nil
 	}
 	if push {
-		t.push()
+		t.Push()
 	}
 	return m.load(t, u)
 }
@@ -70,32 +71,32 @@ func (m *Model) act(a about.Action) tea.Cmd {
 
 // load starts loading u in tab t; the page shown stays until the header
 // arrives.
-func (m *Model) load(t *tab, u *url.URL) tea.Cmd {
-	t.stop()
+func (m *Model) load(t *tabs.Tab, u *url.URL) tea.Cmd {
+	t.Stop()
 	ctx, cancel := m.loader.Context()
-	t.cancel, t.target, t.loading = cancel, u, t.shown(u)
-	fetch := m.loader.Fetch(ctx, load.Request{Key: t.key(), URL: u, Identity: m.ids.forURL(u)})
+	t.Cancel, t.Target, t.Loading = cancel, u, t.Shown(u)
+	fetch := m.loader.Fetch(ctx, load.Request{Key: t.Key(), URL: u, Identity: m.ids.forURL(u)})
 	return tea.Batch(fetch, m.spinner.Tick)
 }
 
 // show puts p on tab t, sized and styled. An about: page that replaces
 // itself (built again) keeps its place.
-func (m *Model) show(t *tab, p *page) {
-	if old := t.page; old != nil && old.url == nil && p.url == nil && old.address == p.address {
-		p.view.Top = render.Pos{Line: min(old.view.Top.Line, max(p.doc.Len()-1, 0))}
+func (m *Model) show(t *tabs.Tab, p *tabs.Page) {
+	if old := t.Page; old != nil && old.URL == nil && p.URL == nil && old.Address == p.Address {
+		p.View.Top = render.Pos{Line: min(old.View.Top.Line, max(p.Doc.Len()-1, 0))}
 	}
-	p.view.Styles = m.shared.Styles.Page
-	p.view.ReadingWidth = m.opts.ReadingWidth
-	p.view.Visited = func(link string) bool { return m.visits.has(p.absolute(link)) }
-	p.view.External = func(link string) bool {
+	p.View.Styles = m.shared.Styles.Page
+	p.View.ReadingWidth = m.opts.ReadingWidth
+	p.View.Visited = func(link string) bool { return m.visits.has(p.Absolute(link)) }
+	p.View.External = func(link string) bool {
 		s := load.SchemeOf(link)
 		return s != "" && s != "gemini" && s != "about" // about: pages are propus's own
 	}
-	p.view.Resize(m.width, m.pageHeight())
-	if t.hides(p.url) {
-		p.hideQuery()
+	p.View.Resize(m.width, m.pageHeight())
+	if t.Hides(p.URL) {
+		p.HideQuery()
 	}
-	t.page = p
+	t.Page = p
 }
 
 // filledMsg: the about: page of a load, built anew from disk.
@@ -109,13 +110,13 @@ func (f filledMsg) LoadKey() load.Key { return f.key }
 
 // showAbout shows the about: page at address on tab t, and returns the
 // command that fills it when its content is on disk.
-func (m *Model) showAbout(t *tab, address string) tea.Cmd {
+func (m *Model) showAbout(t *tabs.Tab, address string) tea.Cmd {
 	text, fill := m.about.Page(address)
-	m.show(t, localPage(nil, address, text))
+	m.show(t, tabs.LocalPage(nil, address, text))
 	if fill == nil {
 		return nil
 	}
-	key := t.key()
+	key := t.Key()
 	return func() tea.Msg { return filledMsg{key: key, text: fill()} }
 }
 
@@ -133,8 +134,8 @@ func (m *Model) aboutChanged(ch about.Changed) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for _, t := range m.tabs {
-		if ch.Page != "" && t.page != nil && t.page.url == nil && about.Name(t.page.address) == ch.Page {
-			cmds = append(cmds, m.showAbout(t, t.page.address))
+		if ch.Page != "" && t.Page != nil && t.Page.URL == nil && about.Name(t.Page.Address) == ch.Page {
+			cmds = append(cmds, m.showAbout(t, t.Page.Address))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -143,8 +144,8 @@ func (m *Model) aboutChanged(ch about.Changed) tea.Cmd {
 // follow opens link n of the tab's page, in a new tab when newTab.
 func (m *Model) follow(n int, newTab bool) tea.Cmd {
 	t := m.tab()
-	_, l := t.page.doc.Link(n)
-	target := t.page.absolute(l.URL)
+	_, l := t.Page.Doc.Link(n)
+	target := t.Page.Absolute(l.URL)
 	if !newTab {
 		return m.navigate(t, target, true)
 	}
@@ -155,14 +156,14 @@ func (m *Model) follow(n int, newTab bool) tea.Cmd {
 }
 
 // back goes back in tab t's history (forward when fwd).
-func (m *Model) back(t *tab, fwd bool) tea.Cmd {
-	from, to := &t.back, &t.forward
+func (m *Model) back(t *tabs.Tab, fwd bool) tea.Cmd {
+	from, to := &t.Back, &t.Forward
 	if fwd {
 		from, to = to, from
 	}
 	// A load cancelled before it answered has left the page shown now on
 	// top of the history: going back to it would not move.
-	for n := len(*from); !fwd && n > 0 && t.page != nil && (*from)[n-1].page == t.page; n = len(*from) {
+	for n := len(*from); !fwd && n > 0 && t.Page != nil && (*from)[n-1].Page == t.Page; n = len(*from) {
 		*from = (*from)[:n-1]
 	}
 	if len(*from) == 0 {
@@ -175,27 +176,27 @@ func (m *Model) back(t *tab, fwd bool) tea.Cmd {
 	}
 	e := (*from)[len(*from)-1]
 	*from = (*from)[:len(*from)-1]
-	if t.page != nil {
-		*to = append(*to, t.current())
+	if t.Page != nil {
+		*to = append(*to, t.Current())
 	}
 	// The entry shows at once from memory when it is cached and complete,
 	// else it loads again, scrolled to where it was.
-	t.stop()
-	if e.page != nil && !e.page.loading {
-		m.show(t, e.page)
-		e.page.view.Top = e.top
+	t.Stop()
+	if e.Page != nil && !e.Page.Loading {
+		m.show(t, e.Page)
+		e.Page.View.Top = e.Top
 		return nil
 	}
-	if load.SchemeOf(e.address) == "about" {
-		cmd := m.showAbout(t, e.address)
-		t.page.view.Top = e.top
+	if load.SchemeOf(e.Address) == "about" {
+		cmd := m.showAbout(t, e.Address)
+		t.Page.View.Top = e.Top
 		return cmd
 	}
-	u, err := client.ParseURL(e.address)
+	u, err := client.ParseURL(e.Address)
 	if err != nil {
 		m.flash(err.Error(), true)
 		return nil
 	}
-	t.restore = &e.top
+	t.Restore = &e.Top
 	return m.load(t, u)
 }

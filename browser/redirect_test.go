@@ -100,10 +100,10 @@ func TestRedirectChain(t *testing.T) {
 	if st := d.statusLine(); !strings.HasPrefix(st, "↪ 2 redirects: /a → /b → /c · 20 SUCCESS") {
 		t.Errorf("status %q", st)
 	}
-	if p := d.page(); p.url.String() != s.URL+"/c" {
-		t.Errorf("the page is %s", p.url)
+	if p := d.page(); p.URL.String() != s.URL+"/c" {
+		t.Errorf("the page is %s", p.URL)
 	}
-	if n := len(d.m.tab().back); n != 1 {
+	if n := len(d.m.tab().Back); n != 1 {
 		t.Errorf("the history holds %d pages, want 1 (the redirects are no steps of it)", n)
 	}
 	d.press("H")
@@ -281,8 +281,8 @@ func TestRedirectCrossHost(t *testing.T) {
 	s.want(t, "/", "/away")
 	d.press("esc")
 	scr = d.waitFor("The page has moved")
-	if d.m.dialogs.Top() != nil || d.page().address != s.URL+"/away" {
-		t.Errorf("esc: dialog %v, page %s", d.m.dialogs.Top(), d.page().address)
+	if d.m.dialogs.Top() != nil || d.page().Address != s.URL+"/away" {
+		t.Errorf("esc: dialog %v, page %s", d.m.dialogs.Top(), d.page().Address)
 	}
 	s.want(t, "/", "/away")
 
@@ -294,7 +294,7 @@ func TestRedirectCrossHost(t *testing.T) {
 	if st := d.statusLine(); !strings.HasPrefix(st, "↪ 1 redirect: /away → "+there+" · 20") {
 		t.Errorf("status %q", st)
 	}
-	if n := len(d.m.tab().back); n != 1 {
+	if n := len(d.m.tab().Back); n != 1 {
 		t.Errorf("the history holds %d pages, want 1", n)
 	}
 }

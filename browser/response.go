@@ -15,6 +15,7 @@ import (
 	"propus/browser/dialog"
 	"propus/browser/download"
 	"propus/browser/load"
+	"propus/browser/tabs"
 	"propus/client"
 	"propus/tofu"
 )
@@ -68,7 +69,7 @@ type trustedMsg struct {
 func (t trustedMsg) LoadKey() load.Key { return t.key }
 
 // loaded handles a message of tab t's current load.
-func (m *Model) loaded(t *tab, msg tea.Msg) tea.Cmd {
+func (m *Model) loaded(t *tabs.Tab, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case load.HeaderMsg:
 		return m.header(t, msg)
@@ -77,10 +78,10 @@ func (m *Model) loaded(t *tab, msg tea.Msg) tea.Cmd {
 	case load.ErrMsg:
 		return m.loadFailed(t, msg)
 	case filledMsg:
-		if t.page != nil && t.page.url == nil {
-			m.show(t, localPage(nil, t.page.address, msg.text))
+		if t.Page != nil && t.Page.URL == nil {
+			m.show(t, tabs.LocalPage(nil, t.Page.Address, msg.text))
 		}
-	case slowDownTickMsg:
+	case tabs.TickMsg:
 		return m.slowDownTicked(t, msg)
 	case trustedMsg:
 		switch {
@@ -95,9 +96,9 @@ func (m *Model) loaded(t *tab, msg tea.Msg) tea.Cmd {
 		return m.load(t, msg.url)
 	case dialog.InputAnswer:
 		if msg.Tag.(inputTag).h.Status == client.StatusSensitiveInput {
-			t.secret = msg.URL.String()
+			t.Secret = msg.URL.String()
 		}
-		t.push()
+		t.Push()
 		return m.load(t, msg.URL)
 	case dialog.RedirectAnswer:
 		tag := msg.Tag.(redirectTag)
@@ -121,18 +122,18 @@ func (m *Model) loaded(t *tab, msg tea.Msg) tea.Cmd {
 
 // header handles a response header: a new page, a download question, or
 // one of the protocol's conversations.
-func (m *Model) header(t *tab, h load.HeaderMsg) tea.Cmd {
-	t.loading = ""
-	if !t.hides(h.URL) {
+func (m *Model) header(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
+	t.Loading = ""
+	if !t.Hides(h.URL) {
 		m.visits.add(h.URL.String())
 	}
 	switch c := h.Status.Class(); {
 	case c == client.StatusSuccess && h.Kind == content.Downloadable:
-		t.cancel = nil
+		t.Cancel = nil
 		m.dialogs.Push(download.Ask(m.shared, h.Resp, content.FileName(h.URL, h.MIME), h.MIME, m.opts.DownloadDir, m.opts.Openers))
 		return nil
 	case c == client.StatusInput:
-		t.cancel, t.restore = nil, nil
+		t.Cancel, t.Restore = nil, nil
 		if m.dialogs.Len() > 0 || t != m.tab() {
 			// Only the tab in view asks, one question at a time: the tab
 			// shows the prompt as a page, to be answered by reloading.
@@ -153,22 +154,22 @@ func (m *Model) header(t *tab, h load.HeaderMsg) tea.Cmd {
 
 // showResponse shows a response on tab t: a new page for 2x, a page that
 // names the status otherwise.
-func (m *Model) showResponse(t *tab, h load.HeaderMsg) tea.Cmd {
-	var p *page
+func (m *Model) showResponse(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
+	var p *tabs.Page
 	if h.Status.Class() == client.StatusSuccess {
-		p = newPage(h.URL, h.URL.String())
-		p.loading = true
+		p = tabs.NewPage(h.URL, h.URL.String())
+		p.Loading = true
 	} else {
-		p = localPage(h.URL, h.URL.String(), about.StatusText(h.Status, h.Meta))
-		t.cancel = nil
+		p = tabs.LocalPage(h.URL, h.URL.String(), about.StatusText(h.Status, h.Meta))
+		t.Cancel = nil
 	}
-	p.status, p.raw, p.meta, p.mime, p.lang, p.notice = h.Status, h.Raw, h.Meta, h.MIME, h.Lang, h.Notice
-	p.identity = h.Identity
-	p.tls, p.cert, p.trust, p.stream = h.TLS, h.Cert, h.Trust, h.Stream
+	p.Status, p.Raw, p.Meta, p.MIME, p.Lang, p.Notice = h.Status, h.Raw, h.Meta, h.MIME, h.Lang, h.Notice
+	p.Identity = h.Identity
+	p.TLS, p.Cert, p.Trust, p.Stream = h.TLS, h.Cert, h.Trust, h.Stream
 	m.show(t, p)
-	if t.restore != nil {
-		p.view.Top = *t.restore
-		t.restore = nil
+	if t.Restore != nil {
+		p.View.Top = *t.Restore
+		t.Restore = nil
 	}
 	switch h.Trust.Outcome {
 	case tofu.FirstSight:
@@ -183,44 +184,44 @@ func (m *Model) showResponse(t *tab, h load.HeaderMsg) tea.Cmd {
 }
 
 // chunk appends arrived lines to the tab's page.
-func (m *Model) chunk(t *tab, c load.ChunkMsg) tea.Cmd {
-	p := t.page
+func (m *Model) chunk(t *tabs.Tab, c load.ChunkMsg) tea.Cmd {
+	p := t.Page
 	if p == nil {
 		return nil
 	}
 	if len(c.Lines) > 0 {
-		p.doc.Append(c.Lines...)
+		p.Doc.Append(c.Lines...)
 	}
-	p.size = c.Bytes
+	p.Size = c.Bytes
 	if !c.Done {
-		if p.stream == nil {
+		if p.Stream == nil {
 			return nil
 		}
-		return p.stream.Next()
+		return p.Stream.Next()
 	}
-	p.loading, p.truncated, t.cancel = false, c.Truncated, nil
+	p.Loading, p.Truncated, t.Cancel = false, c.Truncated, nil
 	if c.Err != nil {
-		p.err = c.Err
+		p.Err = c.Err
 		switch tooLarge, ok := errors.AsType[*client.TooLargeError](c.Err); {
 		case load.IsCanceled(c.Err):
-			m.flash("Cancelled: showing what arrived ("+content.HumanSize(p.size)+")", false)
+			m.flash("Cancelled: showing what arrived ("+content.HumanSize(p.Size)+")", false)
 		case ok:
 			m.flash(c.Err.Error()+": showing the first "+content.HumanSize(tooLarge.Max), true)
 		default:
 			m.flash(c.Err.Error(), true)
 		}
 	}
-	if p.sensitive || p.url == nil || t.hides(p.url) {
+	if p.Sensitive || p.URL == nil || t.Hides(p.URL) {
 		return nil // never recorded
 	}
-	return m.about.RecordVisit(p.url.String(), p.doc.Title())
+	return m.about.RecordVisit(p.URL.String(), p.Doc.Title())
 }
 
 // loadFailed handles a load that failed before a header arrived; a
 // changed certificate asks the user, unless another dialog is open (the
 // error page then says what happened, and r asks again).
-func (m *Model) loadFailed(t *tab, e load.ErrMsg) tea.Cmd {
-	t.loading, t.cancel = "", nil
+func (m *Model) loadFailed(t *tabs.Tab, e load.ErrMsg) tea.Cmd {
+	t.Loading, t.Cancel = "", nil
 	if load.IsCanceled(e.Err) {
 		m.flash("Cancelled", false)
 		return nil
@@ -229,14 +230,14 @@ func (m *Model) loadFailed(t *tab, e load.ErrMsg) tea.Cmd {
 		m.dialogs.Push(dialog.NewCert(m.shared, changed, certTag{e, changed}))
 		return nil
 	}
-	m.show(t, localPage(e.URL, e.URL.String(), about.ErrorText(e.Err)))
-	t.page.err = e.Err
+	m.show(t, tabs.LocalPage(e.URL, e.URL.String(), about.ErrorText(e.Err)))
+	t.Page.Err = e.Err
 	return nil
 }
 
 // certAnswer carries out an answer about a changed certificate: the
 // error page, or trusting the new certificate and loading the page again.
-func (m *Model) certAnswer(t *tab, tag certTag, c dialog.CertChoice) tea.Cmd {
+func (m *Model) certAnswer(t *tabs.Tab, tag certTag, c dialog.CertChoice) tea.Cmd {
 	addr, u, cert := tag.changed.Address, tag.e.URL, tag.e.Cert
 	switch c {
 	case dialog.CertOnce:
@@ -244,13 +245,13 @@ func (m *Model) certAnswer(t *tab, tag certTag, c dialog.CertChoice) tea.Cmd {
 		m.flash("New certificate trusted until propus quits: "+addr, false)
 		return m.load(t, u)
 	case dialog.CertAlways:
-		hosts, key := m.opts.Hosts, t.key()
+		hosts, key := m.opts.Hosts, t.Key()
 		return func() tea.Msg {
 			return trustedMsg{key: key, url: u, addr: addr, err: hosts.Trust(addr, cert)}
 		}
 	}
-	m.show(t, localPage(u, u.String(), about.ErrorText(tag.e.Err)))
-	t.page.err = tag.e.Err
+	m.show(t, tabs.LocalPage(u, u.String(), about.ErrorText(tag.e.Err)))
+	t.Page.Err = tag.e.Err
 	return nil
 }
 
@@ -259,19 +260,19 @@ func (m *Model) certAnswer(t *tab, tag certTag, c dialog.CertChoice) tea.Cmd {
 // any other; RedirectAsk asks before every hop; RedirectNever shows the
 // redirect as a page. A target outside Gemini is offered to an opener or
 // for copying; a loop or too long a chain gets a page that names it.
-func (m *Model) onRedirect(t *tab, h load.HeaderMsg) tea.Cmd {
+func (m *Model) onRedirect(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 	if m.opts.Redirects == RedirectNever {
 		return m.showResponse(t, h)
 	}
-	t.cancel = nil
-	via := t.via
+	t.Cancel = nil
+	via := t.Via
 	if n := len(via); n == 0 || via[n-1].String() != h.URL.String() {
 		via = []*url.URL{h.URL}
 	}
 	to, err := client.RedirectTarget(via, h.Meta, m.opts.MaxRedirects) // 0: client.MaxRedirects
 	if rerr, ok := errors.AsType[*client.RedirectError](err); ok {
-		p := localPage(h.URL, h.URL.String(), about.RedirectErrorText(h.Raw, rerr))
-		p.status, p.raw, p.meta = h.Status, h.Raw, h.Meta
+		p := tabs.LocalPage(h.URL, h.URL.String(), about.RedirectErrorText(h.Raw, rerr))
+		p.Status, p.Raw, p.Meta = h.Status, h.Raw, h.Meta
 		m.show(t, p)
 		return nil
 	}
@@ -290,7 +291,7 @@ func (m *Model) onRedirect(t *tab, h load.HeaderMsg) tea.Cmd {
 // hop follows the redirect h to the URL to, as the next step of the chain
 // via; the chain stays on the tab for the status line. After a 31 a
 // bookmark of the old address is offered an update.
-func (m *Model) hop(t *tab, h load.HeaderMsg, via []*url.URL, to *url.URL) tea.Cmd {
+func (m *Model) hop(t *tabs.Tab, h load.HeaderMsg, via []*url.URL, to *url.URL) tea.Cmd {
 	if h.Status == client.StatusPermanentRedirect {
 		m.flash("Moved permanently to "+to.String(), false)
 		if d := m.about.OfferBookmarkUpdate(h.URL, to); d != nil && m.dialogs.Len() == 0 {
@@ -299,14 +300,14 @@ func (m *Model) hop(t *tab, h load.HeaderMsg, via []*url.URL, to *url.URL) tea.C
 	}
 	via = append(slices.Clip(via), to)
 	cmd := m.load(t, to)
-	t.via = via
+	t.Via = via
 	return cmd
 }
 
 // onCertificateStatus handles 60, 61 and 62: the status page, and over it
 // the dialog that picks or creates an identity; the request is then
 // repeated with it.
-func (m *Model) onCertificateStatus(t *tab, h load.HeaderMsg) tea.Cmd {
+func (m *Model) onCertificateStatus(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 	cmd := m.showResponse(t, h)
 	if m.opts.Identities.Dir == "" {
 		m.flash("Identities are off: no identity directory is set", true)

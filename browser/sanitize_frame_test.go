@@ -178,7 +178,7 @@ func TestSanitizeHostileReplies(t *testing.T) {
 			d := newDriver(t, 80, 24, false, ts.URL+path)
 			d.waitUntil(func() bool {
 				tb := d.m.tab()
-				return d.asking() || d.m.dialogs.Top() != nil || tb.loading == "" && tb.page != nil && !tb.page.loading
+				return d.asking() || d.m.dialogs.Top() != nil || tb.Loading == "" && tb.Page != nil && !tb.Page.Loading
 			}, "the reply")
 			checkClean(t, d, path)
 			d.press("x") // clears the status message

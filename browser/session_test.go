@@ -45,7 +45,7 @@ func TestSessionRestore(t *testing.T) {
 	d.waitFor("Long page")
 	d.wantLoaded()
 	d.press("j", "j", "j", "j", "j")
-	top := d.m.tabs[0].page.view.Top
+	top := d.m.tabs[0].Page.View.Top
 	if top.Line == 0 {
 		t.Fatalf("the page did not scroll: %+v", top)
 	}
@@ -67,28 +67,28 @@ func TestSessionRestore(t *testing.T) {
 		t.Fatalf("restored %d tabs, active %d", len(d2.m.tabs), d2.m.active)
 	}
 	t0, t1 := d2.m.tabs[0], d2.m.tabs[1]
-	if t0.page.address != s.URL+"/long" || t1.page.address != s.URL+"/b" {
-		t.Fatalf("the tabs show %s and %s", t0.page.address, t1.page.address)
+	if t0.Page.Address != s.URL+"/long" || t1.Page.Address != s.URL+"/b" {
+		t.Fatalf("the tabs show %s and %s", t0.Page.Address, t1.Page.Address)
 	}
-	if t0.page.view.Top != top {
-		t.Errorf("the first tab is at %+v, want %+v", t0.page.view.Top, top)
+	if t0.Page.View.Top != top {
+		t.Errorf("the first tab is at %+v, want %+v", t0.Page.View.Top, top)
 	}
-	if len(t0.back) != 1 || t0.back[0].address != s.URL+"/" || t0.back[0].page != nil {
-		t.Fatalf("the back list is %+v", t0.back)
+	if len(t0.Back) != 1 || t0.Back[0].Address != s.URL+"/" || t0.Back[0].Page != nil {
+		t.Fatalf("the back list is %+v", t0.Back)
 	}
 	// Going back loads the uncached entry.
 	d2.press("g", "T")
 	d2.press("H")
 	d2.waitFor("First home")
-	if len(t0.forward) != 1 || t0.forward[0].address != s.URL+"/long" {
-		t.Errorf("the forward list is %+v", t0.forward)
+	if len(t0.Forward) != 1 || t0.Forward[0].Address != s.URL+"/long" {
+		t.Errorf("the forward list is %+v", t0.Forward)
 	}
 
 	// Without RestoreSession, nothing comes back.
 	d3 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: false})
 	d3.wantLoaded() // about:home comes at once
-	if len(d3.m.tabs) != 1 || d3.m.tabs[0].page.address != "about:home" {
-		t.Errorf("RestoreSession=false opened %d tabs, %s", len(d3.m.tabs), d3.m.tabs[0].page.address)
+	if len(d3.m.tabs) != 1 || d3.m.tabs[0].Page.Address != "about:home" {
+		t.Errorf("RestoreSession=false opened %d tabs, %s", len(d3.m.tabs), d3.m.tabs[0].Page.Address)
 	}
 	// Nor with URLs on the command line.
 	d4 := newDriverOpts(t, 80, 24, Options{Session: path, RestoreSession: true}, s.URL+"/b")

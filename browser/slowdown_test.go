@@ -63,7 +63,7 @@ func TestSlowDownRetries(t *testing.T) {
 	if st := d.statusLine(); strings.Contains(st, "Slow down") {
 		t.Errorf("after the page came: status %q", st)
 	}
-	if n := len(d.m.tab().back); n != 1 {
+	if n := len(d.m.tab().Back); n != 1 {
 		t.Errorf("the history holds %d pages, want 1 (a retry is no step of it)", n)
 	}
 
@@ -161,7 +161,7 @@ func TestGoldenSlowDown(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
 			t.Parallel()
 			d := newDriver(t, size.w, size.h, false, s.URL+"/busy")
-			d.waitUntil(d.m.tab().slowingDown, "the countdown") // which stands still: the clock is the driver's
+			d.waitUntil(d.m.tab().SlowingDown, "the countdown") // which stands still: the clock is the driver's
 			golden(t, fmt.Sprintf("slowdown-countdown-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}

@@ -111,7 +111,7 @@ func TestTrustChangedAsks(t *testing.T) {
 			t.Errorf("the error page does not name %s:\n%s", want, scr)
 		}
 	}
-	if got := d.page().address; got != s.URL+"/other" {
+	if got := d.page().Address; got != s.URL+"/other" {
 		t.Errorf("the error page is for %q", got)
 	}
 	d.pressThen(d.certDialogOpen, "the changed-certificate dialog", "r")
@@ -249,8 +249,8 @@ func TestTrustExpiredPin(t *testing.T) {
 func (d *driver) linkTo(target string) int {
 	d.t.Helper()
 	p := d.page()
-	for n := 1; n <= p.doc.Links(); n++ {
-		if _, l := p.doc.Link(n); l.URL == target {
+	for n := 1; n <= p.Doc.Links(); n++ {
+		if _, l := p.Doc.Link(n); l.URL == target {
 			return n
 		}
 	}
@@ -309,8 +309,8 @@ func TestKnownHosts(t *testing.T) {
 	if pinOf(t, path, s1.Addr) != "" || pinOf(t, path, s2.Addr) == "" {
 		t.Errorf("the file after forgetting %s:\n%s", s1.Addr, readFile(t, path))
 	}
-	if d.page().address != knownHostsAddress {
-		t.Errorf("forgetting left %s", d.page().address)
+	if d.page().Address != knownHostsAddress {
+		t.Errorf("forgetting left %s", d.page().Address)
 	}
 
 	d.openURL(s1.URL + "/")

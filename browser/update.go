@@ -15,6 +15,7 @@ import (
 	"propus/browser/load"
 	"propus/browser/sanitize"
 	"propus/browser/session"
+	"propus/browser/tabs"
 )
 
 // Update handles a message: the replies of loads (dropped here, in one
@@ -36,8 +37,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
 		for _, t := range m.tabs {
-			if t.page != nil {
-				t.page.view.Resize(m.width, m.pageHeight())
+			if t.Page != nil {
+				t.Page.View.Resize(m.width, m.pageHeight())
 			}
 		}
 	case tea.BackgroundColorMsg:
@@ -48,8 +49,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.dialogs.Len() > 0 {
 			return m, m.dialogs.Update(msg) // the dialog's, or nobody's: never the page under it
 		}
-		if p := m.tab().page; p != nil {
-			if n := p.clicked(msg, m.pageHeight()); n > 0 {
+		if p := m.tab().Page; p != nil {
+			if n := p.Clicked(msg, m.pageHeight()); n > 0 {
 				return m, m.follow(n, false)
 			}
 		}
@@ -120,19 +121,19 @@ func (m *Model) reported(msg tea.Msg) tea.Cmd {
 	case dialog.Cancelled:
 		m.flash(msg.Note, false)
 		if tag, ok := msg.Tag.(inputTag); ok {
-			if t := m.current(tag.h.Key); t != nil && t.page == nil {
+			if t := m.current(tag.h.Key); t != nil && t.Page == nil {
 				return m.showResponse(t, tag.h) // the tab had nothing to show yet
 			}
 		}
 	case dialog.Opened:
 		return m.navigate(t, msg.Value, true)
 	case dialog.Searched:
-		if p := t.page; p != nil {
-			m.flash(p.search(msg.Value))
+		if p := t.Page; p != nil {
+			m.flash(p.Search(msg.Value))
 		}
 	case dialog.OutlineJump:
-		if p := t.page; p != nil {
-			p.view.Top.Line, p.view.Top.Row = msg.Line, 0
+		if p := t.Page; p != nil {
+			p.View.Top.Line, p.View.Top.Row = msg.Line, 0
 		}
 	case dialog.BookmarkEdited:
 		return m.about.SaveBookmark(msg.Bookmark)
@@ -155,7 +156,7 @@ func (m *Model) reported(msg tea.Msg) tea.Cmd {
 // busy reports whether anything is loading (the spinner turns).
 func (m *Model) busy() bool {
 	for _, t := range m.tabs {
-		if t.loading != "" || t.page != nil && t.page.loading {
+		if t.Loading != "" || t.Page != nil && t.Page.Loading {
 			return true
 		}
 	}
@@ -173,14 +174,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.dialogs.Update(msg)
 	}
 	ks, t := m.shared.Keys, m.tab()
-	p := t.page
+	p := t.Page
 	s := msg.String()
 	switchTab := func(d int) { m.active = (m.active + d + len(m.tabs)) % len(m.tabs) }
 	if top := m.gPending; top != nil {
 		m.gPending = nil
 		if s == "t" || s == "T" {
 			if p != nil {
-				p.view.Top = *top
+				p.View.Top = *top
 			}
 			switchTab(map[bool]int{true: 1, false: -1}[s == "t"])
 			return nil
@@ -195,19 +196,19 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, ks.Quit):
 		return m.quit()
 	case key.Matches(msg, ks.Cancel):
-		if t.cancel != nil || t.loading != "" {
-			t.stop()
-			if p != nil && p.loading {
-				p.loading = false
+		if t.Cancel != nil || t.Loading != "" {
+			t.Stop()
+			if p != nil && p.Loading {
+				p.Loading = false
 			}
-			if p == nil && t.target != nil {
+			if p == nil && t.Target != nil {
 				// The first load of the tab: keep its address, for r.
-				m.show(t, localPage(t.target, t.target.String(), about.CancelledText(t.target)))
+				m.show(t, tabs.LocalPage(t.Target, t.Target.String(), about.CancelledText(t.Target)))
 			}
 			m.flash("Cancelled", false)
 		}
 		if p != nil {
-			p.view.Matches, p.view.Query, p.view.Selected = nil, "", 0
+			p.View.Matches, p.View.Query, p.View.Selected = nil, "", 0
 		}
 		return nil
 	case key.Matches(msg, ks.Help):
@@ -228,7 +229,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		if len(m.tabs) == 1 {
 			return m.quit()
 		}
-		t.stop()
+		t.Stop()
 		m.tabs = append(m.tabs[:m.active], m.tabs[m.active+1:]...)
 		m.active = min(m.active, len(m.tabs)-1)
 		return nil
@@ -245,9 +246,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // pageKey handles a key that acts on the page p of tab t.
-func (m *Model) pageKey(t *tab, p *page, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd {
 	ks := m.shared.Keys
-	v := p.shownView(m.shared.Styles.Page, m.opts.ReadingWidth)
+	v := p.ShownView(m.shared.Styles.Page, m.opts.ReadingWidth)
 	switch {
 	case key.Matches(msg, ks.Down):
 		v.ScrollDown(1)
@@ -270,66 +271,66 @@ func (m *Model) pageKey(t *tab, p *page, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, ks.Right):
 		v.XOffset = max(min(v.XOffset+8, v.MaxXOffset()), v.XOffset)
 	case key.Matches(msg, ks.NextLink):
-		p.view.SelectNext()
+		p.View.SelectNext()
 	case key.Matches(msg, ks.PrevLink):
-		p.view.SelectPrev()
+		p.View.SelectPrev()
 	case key.Matches(msg, ks.Follow):
-		if p.view.Selected > 0 {
-			return m.follow(p.view.Selected, false)
+		if p.View.Selected > 0 {
+			return m.follow(p.View.Selected, false)
 		}
 	case key.Matches(msg, ks.FollowNewTab):
-		if p.view.Selected > 0 {
-			return m.follow(p.view.Selected, true)
+		if p.View.Selected > 0 {
+			return m.follow(p.View.Selected, true)
 		}
 		m.flash("Select a link first (Tab)", true)
 	case key.Matches(msg, ks.Reload):
 		switch {
-		case p.url != nil:
-			t.restore = &p.view.Top
-			return m.load(t, p.url)
-		case about.Name(p.address) == about.Feeds:
+		case p.URL != nil:
+			t.Restore = &p.View.Top
+			return m.load(t, p.URL)
+		case about.Name(p.Address) == about.Feeds:
 			return m.act(m.about.RefreshFeeds())
 		default:
-			return m.about.Reload(p.address)
+			return m.about.Reload(p.Address)
 		}
 	case key.Matches(msg, ks.Up1), key.Matches(msg, ks.Root):
-		if p.url != nil {
+		if p.URL != nil {
 			target := "/"
 			if key.Matches(msg, ks.Up1) {
-				target = parentPath(p.url.Path)
+				target = parentPath(p.URL.Path)
 			}
 			return m.navigate(t, target, true)
 		}
 	case key.Matches(msg, ks.Search):
-		d, cmd := dialog.NewSearch(m.shared, p.view.Query)
+		d, cmd := dialog.NewSearch(m.shared, p.View.Query)
 		m.dialogs.Push(d)
 		return cmd
 	case key.Matches(msg, ks.NextMatch), key.Matches(msg, ks.PrevMatch):
-		m.flash(p.nextMatch(map[bool]int{true: 1, false: -1}[key.Matches(msg, ks.NextMatch)]))
+		m.flash(p.NextMatch(map[bool]int{true: 1, false: -1}[key.Matches(msg, ks.NextMatch)]))
 	case key.Matches(msg, ks.Outline):
-		if headings, selected := p.outline(); len(headings) > 0 {
+		if headings, selected := p.Outline(); len(headings) > 0 {
 			m.dialogs.Push(dialog.NewOutline(m.shared, headings, selected))
 		} else {
 			m.flash("This page has no headings", false)
 		}
 	case key.Matches(msg, ks.Source):
-		p.showSource = !p.showSource
+		p.ShowSource = !p.ShowSource
 	case key.Matches(msg, ks.Info):
-		m.dialogs.Push(dialog.NewInfo(m.shared, p.info()))
+		m.dialogs.Push(dialog.NewInfo(m.shared, p.Info()))
 	case key.Matches(msg, ks.Copy):
-		target := p.address
-		if l := p.selectedURL(); l != "" {
+		target := p.Address
+		if l := p.SelectedURL(); l != "" {
 			target = l
 		}
 		return m.reported(download.CopyMsg{Target: target})
 	case key.Matches(msg, ks.Bookmark):
-		if p.sensitive {
+		if p.Sensitive {
 			m.flash("A page reached with sensitive input is never bookmarked", true)
 			return nil
 		}
-		return m.act(m.about.EditBookmark(p.address, sanitize.Line(p.title())))
+		return m.act(m.about.EditBookmark(p.Address, sanitize.Line(p.Title())))
 	case key.Matches(msg, ks.Subscribe):
-		target, problem := p.feedTarget()
+		target, problem := p.FeedTarget()
 		if problem != "" {
 			m.flash(problem, true)
 			return nil
@@ -343,11 +344,11 @@ func (m *Model) pageKey(t *tab, p *page, msg tea.KeyPressMsg) tea.Cmd {
 // no further digit could name a link, or on Enter; any other key drops the
 // number.
 func (m *Model) numberKey(s string) (tea.Cmd, bool) {
-	p := m.tab().page
+	p := m.tab().Page
 	if p == nil {
 		return nil, false
 	}
-	links := p.doc.Links()
+	links := p.Doc.Links()
 	switch {
 	case len(s) == 1 && s[0] >= '0' && s[0] <= '9':
 		m.number += s
@@ -383,7 +384,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.opts.Session == "" || m.quitAnyway {
 		return m.shutdown()
 	}
-	path, s := m.opts.Session, sessionOf(m.tabs, m.active)
+	path, s := m.opts.Session, tabs.SessionOf(m.tabs, m.active)
 	return func() tea.Msg { return sessionSavedMsg{session.Save(path, s)} }
 }
 
@@ -391,7 +392,7 @@ func (m *Model) quit() tea.Cmd {
 // run under the loader's context) and ends the program.
 func (m *Model) shutdown() tea.Cmd {
 	for _, t := range m.tabs {
-		t.stop()
+		t.Stop()
 	}
 	m.loader.Close()
 	return tea.Quit
