@@ -285,3 +285,21 @@ func TestStack(t *testing.T) {
 		t.Fatal("the stack is not empty")
 	}
 }
+
+// The page info puts a value too wide for its row under its label, or
+// wraps it under itself; any key closes it.
+func TestInfo(t *testing.T) {
+	t.Parallel()
+	long := "SHA256:" + strings.Repeat("ab", 32)
+	d := NewInfo(shared(nil), []Field{{Label: "URL", Value: "gemini://a.example/"}, {Label: "Cert", Value: long}})
+	v := screen(d, 40, 20)
+	if !strings.Contains(v, "URL       gemini://a.example/") || !strings.Contains(v, "Cert      SHA256:") || strings.Contains(v, long) {
+		t.Errorf("40 columns:\n%s", v)
+	}
+	if v := screen(d, 75, 20); !strings.Contains(v, "Cert\n  "+long) {
+		t.Errorf("75 columns:\n%s", v)
+	}
+	if _, done := d.Update(press("x")); !done {
+		t.Error("a key did not close it")
+	}
+}
