@@ -475,7 +475,7 @@ func TestTabs(t *testing.T) {
 		t.Fatalf("gT: active %d:\n%s", d.m.active, d.screen())
 	}
 	d.press("T")
-	if st := d.statusLine(); !strings.Contains(st, "Select a link first") {
+	if st := d.statusLine(); !strings.Contains(st, "No link is selected: tab selects one") {
 		t.Errorf("T without a selection: status %q", st)
 	}
 	d.press("tab", "tab", "T")
@@ -510,12 +510,23 @@ func TestTabs(t *testing.T) {
 	if len(d.m.tabs) != 1 || !strings.Contains(d.screen(), "# Start") {
 		t.Fatalf("w: %d tabs:\n%s", len(d.m.tabs), d.screen())
 	}
-	cmd := d.runKey("w")
-	if cmd == nil {
-		t.Fatal("closing the last tab returned no command")
+	// w on the last tab does not quit: the home page takes its place, and
+	// W brings the closed tabs back, the last first.
+	d.press("w")
+	if len(d.m.tabs) != 1 || !strings.Contains(d.screen(), "A terminal browser") || !strings.Contains(d.statusLine(), "Closed the last tab (W reopens it") {
+		t.Fatalf("w on the last tab: %d tabs:\n%s", len(d.m.tabs), d.screen())
 	}
-	if msg := cmd(); msg != tea.Msg(tea.QuitMsg{}) {
-		t.Errorf("closing the last tab: %#v, want tea.QuitMsg{}", msg)
+	d.press("W")
+	if len(d.m.tabs) != 2 || d.m.active != 1 || !strings.Contains(d.screen(), "# Start") {
+		t.Fatalf("W: %d tabs, active %d:\n%s", len(d.m.tabs), d.m.active, d.screen())
+	}
+	d.press("W", "W") // the home page's tab, then Page B's
+	if len(d.m.tabs) != 4 || d.m.active != 3 || !strings.Contains(d.screen(), "# Page B") {
+		t.Fatalf("W twice more: %d tabs, active %d:\n%s", len(d.m.tabs), d.m.active, d.screen())
+	}
+	d.press("W")
+	if st := d.statusLine(); !strings.Contains(st, "No closed tab to reopen") {
+		t.Errorf("W with no closed tab: %q", st)
 	}
 }
 

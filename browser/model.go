@@ -36,6 +36,9 @@ type Options struct {
 	Home string
 	// ReadingWidth is the widest text wraps (default 100 columns).
 	ReadingWidth int
+	// Center draws the page in a column of the reading width in the
+	// middle of a wider screen, instead of against its left edge.
+	Center bool
 	// DownloadDir is where downloads are saved.
 	DownloadDir string
 	// Openers maps a MIME type ("image/png"), a MIME family ("image/*")
@@ -122,12 +125,16 @@ type Model struct {
 	msgError bool
 
 	downloads  download.Set
+	closed     []*tabs.Tab // the tabs closed, the last last (W reopens)
 	ids        idents
 	quitAnyway bool // the session could not be saved, and the user was told
 	// after is the browser's timer, tea.Tick: the 44 countdown and the
 	// download progress wait on it, and tests put a fake clock here.
 	after func(d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd
 }
+
+// maxClosed is how many closed tabs W can reopen.
+const maxClosed = 10
 
 // New returns a browser with one tab per URL (the home page when none).
 func New(opts Options, urls ...string) *Model {

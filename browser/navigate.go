@@ -92,7 +92,7 @@ func (m *Model) show(t *tabs.Tab, p *tabs.Page) {
 		s := load.SchemeOf(link)
 		return s != "" && s != "gemini" && s != "about" // about: pages are propus's own
 	}
-	p.View.Resize(m.width, m.pageHeight())
+	p.View.Resize(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight())
 	if t.Hides(p.URL) {
 		p.HideQuery()
 	}

@@ -163,7 +163,7 @@ func (m *Model) showResponse(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 		p = tabs.LocalPage(h.URL, h.URL.String(), about.StatusText(h.Status, h.Meta))
 		t.Cancel = nil
 	}
-	p.Status, p.Raw, p.Meta, p.MIME, p.Lang, p.Notice = h.Status, h.Raw, h.Meta, h.MIME, h.Lang, h.Notice
+	p.Status, p.Raw, p.Meta, p.MIME, p.Charset, p.Lang, p.Notice = h.Status, h.Raw, h.Meta, h.MIME, h.Charset, h.Lang, h.Notice
 	p.Identity = h.Identity
 	p.TLS, p.Cert, p.Trust, p.Stream = h.TLS, h.Cert, h.Trust, h.Stream
 	m.show(t, p)
@@ -191,6 +191,9 @@ func (m *Model) chunk(t *tabs.Tab, c load.ChunkMsg) tea.Cmd {
 	}
 	if len(c.Lines) > 0 {
 		p.Doc.Append(c.Lines...)
+		if p.FollowEnd {
+			p.View.End()
+		}
 	}
 	p.Size = c.Bytes
 	if !c.Done {
@@ -199,7 +202,7 @@ func (m *Model) chunk(t *tabs.Tab, c load.ChunkMsg) tea.Cmd {
 		}
 		return p.Stream.Next()
 	}
-	p.Loading, p.Truncated, t.Cancel = false, c.Truncated, nil
+	p.Loading, p.Truncated, p.FollowEnd, t.Cancel = false, c.Truncated, false, nil
 	if c.Err != nil {
 		p.Err = c.Err
 		switch tooLarge, ok := errors.AsType[*client.TooLargeError](c.Err); {

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -10,12 +11,14 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/about"
+	"propus/browser/content"
 	"propus/browser/dialog"
 	"propus/browser/download"
 	"propus/browser/load"
 	"propus/browser/sanitize"
 	"propus/browser/session"
 	"propus/browser/tabs"
+	"propus/client"
 )
 
 // Update handles a message: the replies of loads (dropped here, in one
@@ -38,7 +41,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		for _, t := range m.tabs {
 			if t.Page != nil {
-				t.Page.View.Resize(m.width, m.pageHeight())
+				t.Page.View.Resize(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight())
 			}
 		}
 	case tea.BackgroundColorMsg:
@@ -50,6 +53,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.dialogs.Update(msg) // the dialog's, or nobody's: never the page under it
 		}
 		if p := m.tab().Page; p != nil {
+			if c, ok := msg.(tea.MouseClickMsg); ok { // to the column's cells
+				c.X -= (m.width - column(m.width, m.opts.ReadingWidth, m.opts.Center)) / 2
+				msg = c
+			}
 			if n := p.Clicked(msg, m.pageHeight()); n > 0 {
 				return m, m.follow(n, false)
 			}
@@ -126,7 +133,16 @@ func (m *Model) reported(msg tea.Msg) tea.Cmd {
 			}
 		}
 	case dialog.Opened:
-		return m.navigate(t, msg.Value, true)
+		var base *url.URL
+		if t.Page != nil {
+			base = t.Page.URL
+		}
+		u, err := client.ParseTyped(base, msg.Value)
+		if err != nil {
+			m.flash(err.Error(), true)
+			return nil
+		}
+		return m.navigate(t, u.String(), true)
 	case dialog.Searched:
 		if p := t.Page; p != nil {
 			m.flash(p.Search(msg.Value))
@@ -212,10 +228,16 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, ks.Help):
-		m.dialogs.Push(dialog.NewHelp(m.shared, ks))
+		m.dialogs.Push(dialog.NewHelp(m.shared, ks, "propus's own pages (o opens them): "+about.Home+", "+
+			about.Bookmarks+" ("+ks.Bookmarks.Help().Key+"), "+about.History+" ("+ks.History.Help().Key+"), "+
+			about.Feeds+" ("+ks.Feeds.Help().Key+"), "+about.Identities+", "+about.KnownHosts+"."))
 		return nil
-	case key.Matches(msg, ks.Open):
-		d, cmd := dialog.NewOpen(m.shared, m.visits.newestFirst())
+	case key.Matches(msg, ks.Open), key.Matches(msg, ks.Edit):
+		value := ""
+		if key.Matches(msg, ks.Edit) {
+			value = t.Address()
+		}
+		d, cmd := dialog.NewOpen(m.shared, m.visits.newestFirst(), value)
 		m.dialogs.Push(d)
 		return cmd
 	case key.Matches(msg, ks.Back), key.Matches(msg, ks.Forward):
@@ -226,13 +248,36 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.active = len(m.tabs) - 1
 		return m.navigate(nt, m.opts.Home, false)
 	case key.Matches(msg, ks.CloseTab):
-		if len(m.tabs) == 1 {
-			return m.quit()
-		}
 		t.Stop()
+		m.closed = append(m.closed[max(len(m.closed)-maxClosed+1, 0):], t)
 		m.tabs = append(m.tabs[:m.active], m.tabs[m.active+1:]...)
 		m.active = min(m.active, len(m.tabs)-1)
+		if len(m.tabs) == 0 { // the last tab: the home page takes its place
+			m.tabs, m.active = []*tabs.Tab{m.newTab()}, 0
+			m.flash("Closed the last tab ("+ks.ReopenTab.Help().Key+" reopens it; "+ks.Quit.Help().Key+" quits)", false)
+			return m.navigate(m.tabs[0], m.opts.Home, false)
+		}
 		return nil
+	case key.Matches(msg, ks.ReopenTab):
+		if len(m.closed) == 0 {
+			m.flash("No closed tab to reopen", false)
+			return nil
+		}
+		rt := m.closed[len(m.closed)-1]
+		m.closed = m.closed[:len(m.closed)-1]
+		m.tabs = append(m.tabs, rt)
+		m.active = len(m.tabs) - 1
+		switch {
+		case rt.Page == nil:
+			return m.navigate(rt, rt.Address(), false)
+		case rt.Page.Loading && rt.Page.URL != nil: // cut short when it closed
+			return m.load(rt, rt.Page.URL)
+		}
+		return nil
+	case key.Matches(msg, ks.Bookmarks):
+		return m.navigate(t, about.Bookmarks, true)
+	case key.Matches(msg, ks.History):
+		return m.navigate(t, about.History, true)
 	case key.Matches(msg, ks.Feeds):
 		return m.navigate(t, about.Feeds, true)
 	case key.Matches(msg, ks.NextTab), key.Matches(msg, ks.PrevTab):
@@ -249,6 +294,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd {
 	ks := m.shared.Keys
 	v := p.ShownView(m.shared.Styles.Page, m.opts.ReadingWidth)
+	p.FollowEnd = false // any key but G stops keeping to the end
 	switch {
 	case key.Matches(msg, ks.Down):
 		v.ScrollDown(1)
@@ -266,6 +312,7 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 		v.Home()
 	case key.Matches(msg, ks.Bottom):
 		v.End()
+		p.FollowEnd = p.Loading && !p.ShowSource // until the rest is in
 	case key.Matches(msg, ks.Left):
 		v.XOffset = max(v.XOffset-8, 0)
 	case key.Matches(msg, ks.Right):
@@ -274,15 +321,11 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 		p.View.SelectNext()
 	case key.Matches(msg, ks.PrevLink):
 		p.View.SelectPrev()
-	case key.Matches(msg, ks.Follow):
+	case key.Matches(msg, ks.Follow), key.Matches(msg, ks.FollowNewTab):
 		if p.View.Selected > 0 {
-			return m.follow(p.View.Selected, false)
+			return m.follow(p.View.Selected, key.Matches(msg, ks.FollowNewTab))
 		}
-	case key.Matches(msg, ks.FollowNewTab):
-		if p.View.Selected > 0 {
-			return m.follow(p.View.Selected, true)
-		}
-		m.flash("Select a link first (Tab)", true)
+		m.flash("No link is selected: "+ks.NextLink.Help().Key+" selects one, or type its number", true)
 	case key.Matches(msg, ks.Reload):
 		switch {
 		case p.URL != nil:
@@ -317,6 +360,16 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 		p.ShowSource = !p.ShowSource
 	case key.Matches(msg, ks.Info):
 		m.dialogs.Push(dialog.NewInfo(m.shared, p.Info()))
+	case key.Matches(msg, ks.SavePage):
+		switch {
+		case p.URL == nil || p.Status.Class() != client.StatusSuccess:
+			m.flash("Only a page a server sent can be saved", true)
+		case p.Loading:
+			m.flash("The page is still arriving: save it once it is in", true)
+		default:
+			ctx, cancel := m.loader.Context()
+			return download.Save(ctx, cancel, p.Bytes(), m.opts.DownloadDir, content.FileName(p.URL, p.MIME))
+		}
 	case key.Matches(msg, ks.Copy):
 		target := p.Address
 		if l := p.SelectedURL(); l != "" {

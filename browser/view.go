@@ -93,8 +93,14 @@ func (m *Model) bodyView() []string {
 		lines = top.View(m.width, h)
 	} else if p := m.tab().Page; p != nil {
 		v := p.ShownView(m.shared.Styles.Page, m.opts.ReadingWidth)
-		v.Resize(m.width, h)
+		w := column(m.width, m.opts.ReadingWidth, m.opts.Center)
+		v.Resize(w, h)
 		lines = strings.Split(v.Render(), "\n")
+		if pad := strings.Repeat(" ", (m.width-w)/2); pad != "" {
+			for i := range lines {
+				lines[i] = pad + lines[i]
+			}
+		}
 	}
 	out := make([]string, h)
 	for i := range out {
@@ -138,6 +144,10 @@ func (m *Model) statusView() string {
 		left = append(left, m.spinner.View()+" Loading "+sanitize.Line(t.Loading))
 	case refreshing:
 		left = append(left, m.spinner.View()+" Refreshing feeds "+strconv.Itoa(done)+"/"+strconv.Itoa(total))
+	case p != nil && p.ShowSource:
+		left = append(left, st.Prompt.Render("Source")+" as received ("+m.shared.Keys.Source.Help().Key+" returns to the page)")
+	case p != nil && p.View.Selected > 0:
+		left = append(left, p.LinkStatus())
 	case p != nil && p.URL != nil:
 		if chain != "" {
 			left = append(left, chain)
@@ -164,4 +174,14 @@ func (m *Model) statusView() string {
 	l = ansi.Truncate(l, max(room, 0), "…")
 	gap := max(m.width-ansi.StringWidth(l)-ansi.StringWidth(right), 0)
 	return st.Status.Render(fit(l+strings.Repeat(" ", gap)+right, m.width))
+}
+
+// column is the width the page is drawn in on a screen of width cells:
+// all of it, or with center, when the screen is wider, a column of the
+// reading width and its margin, which the page area centres.
+func column(width, readingWidth int, center bool) int {
+	if !center || width <= readingWidth+1 {
+		return width
+	}
+	return readingWidth + 1
 }

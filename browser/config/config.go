@@ -30,6 +30,9 @@ type Config struct {
 	// reading_width: the widest a line of text wraps, in columns (at
 	// least 20). Default 100.
 	ReadingWidth int
+	// align: where the text column stands on a screen wider than the
+	// reading width, "left" or "center". Default "left".
+	Align string
 	// download_dir: where downloads are saved. Default "" (the XDG
 	// download directory, usually ~/Downloads).
 	DownloadDir string
@@ -92,6 +95,7 @@ func Default() Config {
 	return Config{
 		Home:            "about:home",
 		ReadingWidth:    100,
+		Align:           "left",
 		ClipboardWrites: true,
 		RestoreSession:  true,
 		Keys:            map[string][]string{},
@@ -248,6 +252,15 @@ func (c *Config) applyTop(k string, v any) error {
 		n, err := integer(k, v, 20, 10000)
 		if err == nil {
 			c.ReadingWidth = int(n)
+		}
+		return err
+	case "align":
+		s, err := str(k, v)
+		if err == nil && s != "left" && s != "center" {
+			err = fmt.Errorf("align is \"left\" or \"center\", not %q", s)
+		}
+		if err == nil {
+			c.Align = s
 		}
 		return err
 	case "download_dir":
@@ -433,6 +446,7 @@ func (c Config) WriteTOML(w io.Writer) error {
 	p("# propus configuration. Every key is optional; a missing key takes its default.\n\n")
 	p("# The page a new tab opens. Default %s.\nhome = %s\n\n", quote(d.Home), quote(c.Home))
 	p("# The widest a line of text wraps, in columns (at least 20). Default %d.\nreading_width = %d\n\n", d.ReadingWidth, c.ReadingWidth)
+	p("# Where the text column stands on a wider screen: \"left\" or \"center\". Default %q.\nalign = %q\n\n", d.Align, c.Align)
 	p("# Where downloads are saved; \"\" is the XDG download directory (~/Downloads). Default \"\".\ndownload_dir = %s\n\n", quote(c.DownloadDir))
 	p("# Whether y copies the URL to the clipboard (OSC 52). Default %t.\nclipboard_writes = %t\n\n", d.ClipboardWrites, c.ClipboardWrites)
 	p("# Whether the tabs of the last run come back at the next start. Default %t.\nrestore_session = %t\n\n", d.RestoreSession, c.RestoreSession)

@@ -230,7 +230,7 @@ func TestOutlineAndHelp(t *testing.T) {
 	if cmd, done := o.Update(press("enter")); !done || report(cmd) != (OutlineJump{Line: 9}) {
 		t.Errorf("enter: %#v", report(cmd))
 	}
-	h := NewHelp(sh, sh.Keys)
+	h := NewHelp(sh, sh.Keys, "Pages: about:home")
 	first := h.View(40, 5)
 	if _, done := h.Update(press("j")); done {
 		t.Fatal("j closed the help")
@@ -246,7 +246,7 @@ func TestOutlineAndHelp(t *testing.T) {
 func TestPrompt(t *testing.T) {
 	t.Parallel()
 	sh := shared(nil)
-	d, _ := NewOpen(sh, []string{"gemini://a.example/"})
+	d, _ := NewOpen(sh, []string{"gemini://a.example/"}, "")
 	for _, r := range "b.example" {
 		d.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}

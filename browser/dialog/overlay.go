@@ -149,12 +149,15 @@ func (d *Info) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()
 type Help struct {
 	sh     *Shared
 	km     help.KeyMap
+	footer string // said below the keys
 	top    int
 	height int // of the last View, for a page of scrolling
 }
 
-// NewHelp shows the full help of km.
-func NewHelp(sh *Shared, km help.KeyMap) *Help { return &Help{sh: sh, km: km} }
+// NewHelp shows the full help of km, and footer (wrapped) below it.
+func NewHelp(sh *Shared, km help.KeyMap, footer string) *Help {
+	return &Help{sh: sh, km: km, footer: footer}
+}
 
 // Update scrolls or closes; View keeps the scroll in range.
 func (d *Help) Update(msg tea.Msg) (tea.Cmd, bool) {
@@ -205,6 +208,9 @@ func (d *Help) lines(width, height int) []string {
 	}
 	title := "Keys (any key closes this)"
 	body := strings.Join(blocks, "\n\n")
+	if d.footer != "" {
+		body += "\n\n" + strings.Join(Wrap(d.footer, width, 0), "\n")
+	}
 	if strings.Count(body, "\n")+3 > height {
 		title = "Keys (j/k and space scroll, any other key closes this)"
 	}

@@ -23,11 +23,13 @@ type Prompt struct {
 	input  textinput.Model
 }
 
-// NewOpen returns the open prompt, completing from suggestions (the
-// addresses visited, newest first). It returns the prompt and the command
-// that focuses it.
-func NewOpen(sh *Shared, suggestions []string) (*Prompt, tea.Cmd) {
-	d := &Prompt{sh: sh, input: sh.Field("Open: ", "gemini://… or a path relative to this page", 4096)}
+// NewOpen returns the open prompt holding value (the current address,
+// to edit, or ""), completing from suggestions (the addresses visited,
+// newest first). It returns the prompt and the command that focuses it.
+func NewOpen(sh *Shared, suggestions []string, value string) (*Prompt, tea.Cmd) {
+	d := &Prompt{sh: sh, input: sh.Field("Open: ", "example.org, gemini://…, or /path, ./path, ?query on this page", 4096)}
+	d.input.SetValue(value)
+	d.input.CursorEnd()
 	d.input.ShowSuggestions = true
 	sugg := make([]string, 0, 2*len(suggestions))
 	for _, s := range suggestions {

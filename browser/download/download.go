@@ -6,6 +6,7 @@
 package download
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"sync/atomic"
@@ -148,4 +149,15 @@ func (set *Set) Status() string {
 		parts = append(parts, sanitize.Line(it.name)+" "+content.HumanSize(it.written.Load()))
 	}
 	return "Saving " + strings.Join(parts, " · ")
+}
+
+// Save returns the command that writes body (a page as received) to dir
+// as name, under ctx (which cancel ends when it is done); it reports with
+// a DoneMsg that no Set holds.
+func Save(ctx context.Context, cancel context.CancelFunc, body []byte, dir, name string) tea.Cmd {
+	return func() tea.Msg {
+		defer cancel()
+		path, err := content.Download(ctx, bytes.NewReader(body), dir, name, nil)
+		return DoneMsg{Path: path, Err: err}
+	}
 }

@@ -19,10 +19,11 @@ import (
 type KeyMap struct {
 	Down, Up, PageDown, PageUp, Top, Bottom, Left, Right key.Binding
 	NextLink, PrevLink, Follow, FollowNewTab             key.Binding
-	Open, Back, Forward, Reload, Up1, Root               key.Binding
+	Open, Edit, Back, Forward, Reload, Up1, Root         key.Binding
 	Search, NextMatch, PrevMatch, Outline, Source, Info  key.Binding
-	Copy, Bookmark, Subscribe, Feeds                     key.Binding
-	NewTab, CloseTab, NextTab, PrevTab                   key.Binding
+	Copy, SavePage, Bookmark, Subscribe, Feeds           key.Binding
+	Bookmarks, History                                   key.Binding
+	NewTab, CloseTab, ReopenTab, NextTab, PrevTab        key.Binding
 	Cancel, Help, Quit                                   key.Binding
 
 	// Accept sends a field or picks the item selected; it never gives
@@ -69,6 +70,7 @@ func DefaultKeyMap() KeyMap {
 		Follow:       b([]string{"enter"}, "enter/1-9", "follow link"),
 		FollowNewTab: b([]string{"T"}, "T", "link in new tab"),
 		Open:         b([]string{"o", ":"}, "o", "open URL"),
+		Edit:         b([]string{"e"}, "e", "edit this URL"),
 		Back:         b([]string{"backspace", "H", "alt+left"}, "H/⌫", "back"),
 		Forward:      b([]string{"L", "alt+right"}, "L", "forward"),
 		Reload:       b([]string{"r"}, "r", "reload"),
@@ -81,11 +83,15 @@ func DefaultKeyMap() KeyMap {
 		Source:       b([]string{"\\"}, "\\", "view source"),
 		Info:         b([]string{"i"}, "i", "page info"),
 		Copy:         b([]string{"y"}, "y", "copy URL"),
+		SavePage:     b([]string{"s"}, "s", "save page to downloads"),
 		Bookmark:     b([]string{"B"}, "B", "bookmark page"),
 		Subscribe:    b([]string{"S"}, "S", "subscribe to feed"),
 		Feeds:        b([]string{"F"}, "F", "feeds"),
+		Bookmarks:    b([]string{"M"}, "M", "bookmarks"),
+		History:      b([]string{"ctrl+r"}, "ctrl+r", "history"),
 		NewTab:       b([]string{"t"}, "t", "new tab"),
 		CloseTab:     b([]string{"w"}, "w", "close tab"),
+		ReopenTab:    b([]string{"W"}, "W", "reopen closed tab"),
 		NextTab:      b([]string{"ctrl+pgdown"}, "gt", "next tab"),
 		PrevTab:      b([]string{"ctrl+pgup"}, "gT", "previous tab"),
 		Cancel:       b([]string{"esc"}, "esc", "cancel"),
@@ -122,9 +128,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.Left, k.Right},
-		{k.NextLink, k.PrevLink, k.Follow, k.FollowNewTab, k.Open, k.Back, k.Forward, k.Reload, k.Up1, k.Root},
-		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy},
-		{k.Bookmark, k.Subscribe, k.Feeds, k.NewTab, k.CloseTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
+		{k.NextLink, k.PrevLink, k.Follow, k.FollowNewTab, k.Open, k.Edit, k.Back, k.Forward, k.Reload, k.Up1, k.Root},
+		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy, k.SavePage},
+		{k.Bookmark, k.Bookmarks, k.History, k.Subscribe, k.Feeds},
+		{k.NewTab, k.CloseTab, k.ReopenTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
 	}
 }
 
@@ -134,11 +141,12 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"down": &k.Down, "up": &k.Up, "page_down": &k.PageDown, "page_up": &k.PageUp,
 		"top": &k.Top, "bottom": &k.Bottom, "left": &k.Left, "right": &k.Right,
 		"next_link": &k.NextLink, "prev_link": &k.PrevLink, "follow": &k.Follow,
-		"follow_new_tab": &k.FollowNewTab, "open": &k.Open, "back": &k.Back,
+		"follow_new_tab": &k.FollowNewTab, "open": &k.Open, "edit_url": &k.Edit, "back": &k.Back,
 		"forward": &k.Forward, "reload": &k.Reload, "up_level": &k.Up1, "root": &k.Root,
 		"search": &k.Search, "next_match": &k.NextMatch, "prev_match": &k.PrevMatch,
-		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy,
-		"bookmark": &k.Bookmark, "subscribe": &k.Subscribe, "feeds": &k.Feeds, "new_tab": &k.NewTab, "close_tab": &k.CloseTab,
+		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy, "save_page": &k.SavePage,
+		"bookmark": &k.Bookmark, "bookmarks": &k.Bookmarks, "history": &k.History,
+		"subscribe": &k.Subscribe, "feeds": &k.Feeds, "new_tab": &k.NewTab, "close_tab": &k.CloseTab, "reopen_tab": &k.ReopenTab,
 		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "cancel": &k.Cancel,
 		"help": &k.Help, "quit": &k.Quit,
 

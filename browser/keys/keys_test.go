@@ -21,7 +21,7 @@ func TestKeyMapOverride(t *testing.T) {
 		!slices.Equal(m.FollowRedirect.Keys(), []string{"F"}) || m.FollowRedirect.Help().Key != "F" {
 		t.Errorf("With: quit = %v, follow_redirect = %v", m.Quit.Keys(), m.FollowRedirect.Keys())
 	}
-	if len(Actions()) != 53 {
+	if len(Actions()) != 58 {
 		t.Errorf("Actions() = %d %v", len(Actions()), Actions())
 	}
 }
@@ -34,6 +34,22 @@ func TestConsentIsNeverEnter(t *testing.T) {
 		"trust_once": k.TrustOnce.Keys(), "trust_always": k.TrustAlways.Keys()} {
 		if slices.Contains(b, "enter") {
 			t.Errorf("%s is bound to enter", name)
+		}
+	}
+}
+
+// No two of the page's actions share a key.
+func TestPageKeysDistinct(t *testing.T) {
+	t.Parallel()
+	seen := map[string]string{}
+	for _, group := range DefaultKeyMap().FullHelp() {
+		for _, b := range group {
+			for _, k := range b.Keys() {
+				if other, ok := seen[k]; ok {
+					t.Errorf("%q is both %s and %s", k, other, b.Help().Desc)
+				}
+				seen[k] = b.Help().Desc
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net/url"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,7 @@ type HeaderMsg struct {
 	Kind     content.Kind
 	MIME     string
 	Lang     string
+	Charset  string // the body's, as declared ("" for UTF-8)
 	Notice   string // a charset or identity problem, said in the status line
 	TLS      tls.ConnectionState
 	Cert     *x509.Certificate
@@ -93,17 +95,16 @@ func (l *Loader) Fetch(ctx context.Context, r Request) tea.Cmd {
 			resp.Body.Close()
 			return h
 		}
-		var charset string
-		h.Kind, h.MIME, charset, h.Lang = content.Classify(resp.Meta)
+		h.Kind, h.MIME, h.Charset, h.Lang = content.Classify(resp.Meta)
 		if h.Kind == content.Downloadable {
 			h.Resp = resp
 			return h
 		}
-		body, cerr := content.Decoder(resp.Body, charset)
+		s := newStream(r.Key)
+		body, cerr := content.Decoder(io.TeeReader(resp.Body, &s.raw), h.Charset)
 		if cerr != nil {
 			h.Notice = cerr.Error()
 		}
-		s := newStream(r.Key)
 		go func() {
 			defer resp.Body.Close()
 			s.run(countingReader{body, &s.bytes}, resp, h.Kind == content.PlainText)

@@ -37,7 +37,31 @@ type Stream struct {
 	err    error
 	trunc  bool
 	bytes  atomic.Int64
+	raw    rawBody // the body as received, before decoding
 	notify chan struct{}
+}
+
+// rawBody keeps the bytes of a body as they arrive; it is safe for one
+// writer and any readers.
+type rawBody struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (r *rawBody) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	r.b = append(r.b, p...)
+	r.mu.Unlock()
+	return len(p), nil
+}
+
+// Raw returns the body's bytes as received so far (all of them once the
+// body is done), before any charset decoding: for saving the page and
+// for its source.
+func (s *Stream) Raw() []byte {
+	s.raw.mu.Lock()
+	defer s.raw.mu.Unlock()
+	return s.raw.b[:len(s.raw.b):len(s.raw.b)]
 }
 
 func newStream(key Key) *Stream {

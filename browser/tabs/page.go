@@ -1,14 +1,17 @@
 package tabs
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/content"
 	"propus/browser/dialog"
 	"propus/browser/load"
 	"propus/browser/render"
@@ -25,6 +28,7 @@ type Page struct {
 	Raw      client.Status
 	Meta     string
 	MIME     string
+	Charset  string // the body's, as declared ("" for UTF-8)
 	Lang     string
 	Notice   string // a problem worth a word in the status line
 	Identity string // the identity the request presented, if any
@@ -37,6 +41,7 @@ type Page struct {
 
 	Size      int64
 	Loading   bool // the body is still streaming
+	FollowEnd bool // G while it streams: keep to the end until it is in
 	Truncated bool
 	Err       error
 
@@ -44,9 +49,11 @@ type Page struct {
 	Cert  *x509.Certificate
 	Trust tofu.Result
 
-	Stream *load.Stream // the body still arriving, if any
+	Stream *load.Stream // the body (still arriving, or arrived)
+	text   []byte       // the gemtext of a page made here
 
-	source     *render.Document // built on first \
+	source     *render.Document // built on \, from sourceOf bytes
+	sourceOf   int
 	srcView    render.View
 	ShowSource bool
 }
@@ -65,36 +72,38 @@ func LocalPage(u *url.URL, address, text string) *Page {
 	doc, _ := gemtext.ParseAll(strings.NewReader(text))
 	p.Doc.Append(doc...)
 	p.MIME = "text/gemini"
+	p.text = []byte(text)
 	return p
 }
 
-// sourceDoc returns the page's source: every line as written, shown as
-// preformatted text.
-func (p *Page) sourceDoc() *render.Document {
-	if p.source == nil {
-		p.source = render.NewDocument()
-		pre := false
-		for i := 0; i < p.Doc.Len(); i++ {
-			l := p.Doc.Line(i)
-			if l.Kind == gemtext.PreformatToggle {
-				pre = !pre
-				if !pre {
-					l.Text = ""
-				}
-			}
-			p.source.Append(gemtext.Line{Kind: gemtext.Preformatted, Text: l.String()})
-		}
+// Bytes is the page's body as received (so far, while it streams),
+// before charset decoding; for a page made here, its gemtext.
+func (p *Page) Bytes() []byte {
+	if p.Stream != nil {
+		return p.Stream.Raw()
 	}
-	return p.source
+	return p.text
 }
 
 // ShownView is the view the keys move: the source's when it is shown.
+// The source is the body as received, decoded from its charset, every
+// line as it came (tabs, text after a closing fence and all), shown as
+// preformatted text; it grows while the body streams.
 func (p *Page) ShownView(styles render.Styles, readingWidth int) *render.View {
 	if !p.ShowSource {
 		return &p.View
 	}
-	if p.srcView.Doc == nil {
-		p.srcView = render.View{Doc: p.sourceDoc(), ReadingWidth: readingWidth}
+	if b := p.Bytes(); p.source == nil || len(b) != p.sourceOf {
+		p.source, p.sourceOf = render.NewDocument(), len(b)
+		r, _ := content.Decoder(bytes.NewReader(b), p.Charset)
+		text, _ := io.ReadAll(r)
+		for _, l := range strings.SplitAfter(string(text), "\n") {
+			if l != "" {
+				p.source.Append(gemtext.Line{Kind: gemtext.Preformatted, Text: strings.TrimSuffix(strings.TrimSuffix(l, "\n"), "\r")})
+			}
+		}
+		top := p.srcView.Top
+		p.srcView = render.View{Doc: p.source, ReadingWidth: readingWidth, Top: top}
 	}
 	p.srcView.Styles = styles
 	return &p.srcView
@@ -229,6 +238,7 @@ func (p *Page) FeedTarget() (target *url.URL, problem string) {
 func (p *Page) Clicked(msg tea.Msg, height int) int {
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
+		p.FollowEnd = false
 		switch msg.Button {
 		case tea.MouseWheelUp:
 			p.View.ScrollUp(3)

@@ -132,3 +132,16 @@ func tlsVersion(v uint16) string {
 	}
 	return "TLS"
 }
+
+// LinkStatus names the selected link for the status line: its number and
+// where it goes, marked when it leaves Gemini.
+func (p *Page) LinkStatus() string {
+	target := sanitize.Line(p.SelectedURL())
+	line := "[" + strconv.Itoa(p.View.Selected) + "] " + target
+	switch s := load.SchemeOf(target); s {
+	case "gemini", "about", "":
+	default:
+		line += " (" + s + ": leaves Gemini)"
+	}
+	return line
+}

@@ -146,6 +146,7 @@ func optionsFromConfig(cfg config.Config, p paths) browser.Options {
 		},
 		Home:         cfg.Home,
 		ReadingWidth: cfg.ReadingWidth,
+		Center:       cfg.Align == "center",
 		DownloadDir:  dir,
 		Openers:      openers,
 		NoClipboard:  !cfg.ClipboardWrites,

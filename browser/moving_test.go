@@ -1,0 +1,160 @@
+package browser
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/testserver"
+)
+
+// Issue 12's moving and opening, as an Amfora or Telescope user expects.
+
+// o reads what is typed as propus fetch does: a host with or without a
+// port is a host, only /x, ./x, ../x and ?q are relative; e opens the
+// prompt on the current address.
+func TestOpenTyped(t *testing.T) {
+	t.Parallel()
+	s := pagesSite(t, map[string]string{"/dir/page": "# Page\n", "/dir/x": "# Dir x\n", "/x": "# Root x\n", "/other": "# Other\n"})
+	d := newDriver(t, 100, 30, false, s.URL+"/dir/page")
+	d.waitFor("# Page")
+	for _, c := range []struct{ typed, want, path string }{
+		{s.Addr + "/other", "# Other", "/other"}, // host:port/path
+		{"./x", "# Dir x", "/dir/x"},
+	} {
+		d.press("o")
+		d.typeText(c.typed)
+		d.press("enter")
+		d.waitFor(c.want)
+		if s.last() != c.path {
+			t.Errorf("o %s requested %q", c.typed, s.last())
+		}
+		d.press("H")
+	}
+	d.press("e")
+	if st := d.statusLine(); !strings.HasPrefix(st, "Open: "+s.URL+"/dir/page") {
+		t.Fatalf("e: the prompt holds %q", st)
+	}
+	for range len("dir/page") {
+		d.send(keyMsg("backspace"))
+	}
+	d.typeText("x")
+	d.press("enter")
+	d.waitFor("# Root x")
+}
+
+// The selected link's URL shows in the status line with its number; a
+// link that leaves Gemini says so. Enter with no link selected says how
+// to select one.
+func TestSelectedLinkInStatus(t *testing.T) {
+	t.Parallel()
+	s := pagesSite(t, map[string]string{"/": "# Links\n=> /next Next\n=> https://example.com/ The web\n"})
+	d := newDriver(t, 100, 30, false, s.URL+"/")
+	d.waitFor("# Links")
+	d.press("enter")
+	if st := d.statusLine(); !strings.Contains(st, "No link is selected: tab selects one, or type its number") {
+		t.Errorf("enter with nothing selected: %q", st)
+	}
+	d.press("tab")
+	if st := d.statusLine(); !strings.HasPrefix(st, "[1] "+s.URL+"/next ") {
+		t.Errorf("tab: %q", st)
+	}
+	d.press("tab")
+	if st := d.statusLine(); !strings.HasPrefix(st, "[2] https://example.com/ (https: leaves Gemini)") {
+		t.Errorf("tab again: %q", st)
+	}
+}
+
+// G while a page streams keeps to its end until the load ends; another
+// move stops that.
+func TestBottomFollowsTheStream(t *testing.T) {
+	t.Parallel()
+	for _, stop := range []bool{false, true} {
+		slow := newSlow(t, true, longPage(100), strings.Repeat("More\n", 100)+"The very end\n")
+		mux := testserver.NewMux()
+		mux.Handle("/slow", slow)
+		s := newSite(t, mux)
+		d := newDriver(t, 80, 24, false, s.URL+"/slow")
+		d.waitForNoSettle("Line 1")
+		d.pressNoWait("G")
+		if stop {
+			d.pressNoWait("k")
+		}
+		slow.free()
+		d.waitChan(slow.done, "the rest of the page")
+		d.settle()
+		atEnd := strings.Contains(d.screen(), "The very end")
+		if atEnd == stop {
+			t.Errorf("stop %t: the end is shown: %t\n%s", stop, atEnd, d.screen())
+		}
+	}
+}
+
+// M opens the bookmarks, ctrl+r the history, and ? lists propus's own
+// pages.
+func TestKeysForOwnPages(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, 100, 30, false)
+	d.press("M")
+	if d.page().Address != "about:bookmarks" {
+		t.Errorf("M opened %s", d.page().Address)
+	}
+	d.send(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
+	d.settle()
+	if d.page().Address != "about:history" {
+		t.Errorf("ctrl+r opened %s", d.page().Address)
+	}
+	d.press("?", "G")
+	if scr := d.screen(); !strings.Contains(scr, "about:bookmarks (M)") || !strings.Contains(scr, "about:history (ctrl+r)") || !strings.Contains(scr, "about:known-hosts") {
+		t.Errorf("the help does not list the about: pages:\n%s", scr)
+	}
+}
+
+// On a wide screen with Center, the text column stands in the middle;
+// a click still follows the link under it.
+func TestCenteredColumn(t *testing.T) {
+	t.Parallel()
+	s := pagesSite(t, map[string]string{"/": "=> /next Next\n# Centred\n", "/next": "# Next\n"})
+	d := newDriverOpts(t, 200, 30, Options{Center: true}, s.URL+"/")
+	d.waitFor("Centred")
+	rows := strings.Split(d.screen(), "\n")
+	pad := (200 - 101) / 2
+	if !strings.HasPrefix(rows[1], strings.Repeat(" ", pad)+" [1] Next") {
+		t.Fatalf("the first row is %q", rows[1])
+	}
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: pad + 6, Y: 1})
+	d.waitFor("# Next")
+}
+
+// s saves the page as received (its bytes, undecoded) to the download
+// directory; \ shows the source as received, tabs and text after a
+// closing fence included, and says that it is the source.
+func TestSaveAndSource(t *testing.T) {
+	t.Parallel()
+	body := "# Caf\xe9\n```\npre\n```trailing text\n\tindented\n"
+	mux := testserver.NewMux()
+	mux.Handle("/", testserver.Page("text/gemini; charset=iso-8859-1", body))
+	s := newSite(t, mux)
+	dir := t.TempDir()
+	d := newDriverOpts(t, 100, 30, Options{DownloadDir: dir}, s.URL+"/")
+	d.waitFor("# Café")
+	d.press("s")
+	d.waitFor("Saved ")
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("the download dir holds %d entries", len(entries))
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, entries[0].Name())); string(b) != body {
+		t.Errorf("saved %q, want the bytes as received", b)
+	}
+	d.press("\\")
+	scr := d.screen()
+	for _, want := range []string{"# Café", "```trailing text", "        indented", "Source as received"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the source lacks %q:\n%s", want, scr)
+		}
+	}
+}
