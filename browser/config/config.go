@@ -67,7 +67,7 @@ type Config struct {
 	// after 44 SLOW DOWN, and how many retries. Defaults 60s and 5.
 	SlowDown SlowDown
 	// [theme] accent, bar, dim, …: colours in place of the built-in ones,
-	// each "#rrggbb", "#rgb" or an ANSI number "0" to "255";
+	// each "#rrggbb", "#rgb", an ANSI number "0" to "255" or a name ("blue", "brightred");
 	// style.ThemeKeys lists the keys. Default "" each (the built-in
 	// colour, which depends on the terminal's background). NO_COLOR wins.
 	Theme style.Theme
@@ -369,7 +369,7 @@ func (c *Config) applyTable(table, k string, v any) error {
 			return err
 		}
 		if c.Theme.SetColor(k, s) != nil {
-			return fmt.Errorf("%s must be a colour: \"#rrggbb\", \"#rgb\" or an ANSI number from \"0\" to \"255\" (not %q)", name, s)
+			return fmt.Errorf("%s must be a colour: \"#rrggbb\", \"#rgb\", an ANSI number from \"0\" to \"255\" or a name such as \"blue\" or \"brightred\" (not %q)", name, s)
 		}
 		return nil
 	case "slow_down":

@@ -107,7 +107,7 @@ fly = "x"
 [theme]
 link = "#12345g"
 heading1 = "300"
-quote = "red"
+quote = "reddish"
 background = "#000000"
 accent = 12
 ok = "#0a0"
@@ -120,7 +120,7 @@ theme.dim = "#fff"
 		`config.toml:10: redirects.policy must be "auto", "ask" or "never"`,
 		`config.toml:11: redirects.max must be between 1 and 20 (not 0)`,
 		`config.toml:14: unknown key action "fly"`,
-		`config.toml:17: theme.link must be a colour: "#rrggbb", "#rgb" or an ANSI number from "0" to "255" (not "#12345g")`,
+		`config.toml:17: theme.link must be a colour: "#rrggbb", "#rgb", an ANSI number from "0" to "255" or a name such as "blue" or "brightred" (not "#12345g")`,
 		`config.toml:18: theme.heading1 must be a colour`,
 		`config.toml:19: theme.quote must be a colour`,
 		`config.toml:20: unknown key "theme.background"`,

@@ -5,7 +5,9 @@ package style
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
@@ -106,10 +108,32 @@ func (t *Theme) SetColor(key, value string) error {
 	return nil
 }
 
+// colorNames are the names of the 16 ANSI colours, as terminals and
+// Amfora's themes call them, in their order (0 to 15); "gray" and "grey"
+// are bright black.
+var colorNames = []string{"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+	"brightblack", "brightred", "brightgreen", "brightyellow", "brightblue", "brightmagenta", "brightcyan", "brightwhite"}
+
+// ansiOf returns the ANSI number a colour name stands for (any case;
+// "bright-red" and "bright_red" as "brightred"), and whether it is one.
+func ansiOf(name string) (string, bool) {
+	n := strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(name))
+	if n == "gray" || n == "grey" {
+		n = "brightblack"
+	}
+	if i := slices.Index(colorNames, n); i >= 0 {
+		return strconv.Itoa(i), true
+	}
+	return "", false
+}
+
 // CheckColor reports whether s is a colour a Theme takes: "#rrggbb",
-// "#rgb" (hex digits in either case) or an ANSI colour number from 0 to
-// 255. Colour names are not taken: lipgloss knows none.
+// "#rgb" (hex digits in either case), an ANSI colour number from 0 to
+// 255, or the name of one of the 16 ANSI colours ("blue", "brightred").
 func CheckColor(s string) error {
+	if _, ok := ansiOf(s); ok {
+		return nil
+	}
 	if len(s) > 0 && s[0] == '#' && (len(s) == 4 || len(s) == 7) {
 		ok := true
 		for _, r := range s[1:] {
@@ -124,13 +148,16 @@ func CheckColor(s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("not a colour: %q (a colour is \"#rrggbb\", \"#rgb\" or an ANSI number from 0 to 255)", s)
+	return fmt.Errorf("not a colour: %q (a colour is \"#rrggbb\", \"#rgb\", an ANSI number from 0 to 255 or a name: %s)", s, strings.Join(colorNames, ", "))
 }
 
 // themeColor is the colour s names, if s is one.
 func themeColor(s string) (color.Color, bool) {
 	if s == "" || CheckColor(s) != nil {
 		return nil, false
+	}
+	if n, ok := ansiOf(s); ok {
+		s = n
 	}
 	return lipgloss.Color(s), true
 }

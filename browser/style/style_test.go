@@ -13,7 +13,7 @@ func TestThemeStyles(t *testing.T) {
 			t.Errorf("dark=%t: an empty theme changes the styles", dark)
 		}
 		// A bad colour is ignored: the built-in one stays.
-		if !reflect.DeepEqual(ThemedStyles(dark, Theme{Heading1: "#12345g", Link: "300", Quote: "red"}), def) {
+		if !reflect.DeepEqual(ThemedStyles(dark, Theme{Heading1: "#12345g", Link: "300", Quote: "reddish"}), def) {
 			t.Errorf("dark=%t: bad colours change the styles", dark)
 		}
 		seen := map[string]bool{}
@@ -41,8 +41,8 @@ func TestThemeStyles(t *testing.T) {
 	if err := th.SetColor("background", "#000"); err == nil {
 		t.Error("SetColor took an unknown key")
 	}
-	if err := th.SetColor("link", "red"); err == nil || th.Link != "" {
-		t.Errorf("SetColor took a colour name: %v, %q", err, th.Link)
+	if err := th.SetColor("link", "reddish"); err == nil || th.Link != "" {
+		t.Errorf("SetColor took a colour that is none: %v, %q", err, th.Link)
 	}
 	if th.SetColor("link", "#abc") != nil || th.SetColor("link", "") != nil || th.Link != "" {
 		t.Errorf("SetColor did not clear link: %q", th.Link)
@@ -51,15 +51,26 @@ func TestThemeStyles(t *testing.T) {
 
 func TestThemeCheckColor(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"#000000", "#FFFFFF", "#aBc", "#5fafff", "0", "7", "16", "255", "042"} {
+	for _, s := range []string{"#000000", "#FFFFFF", "#aBc", "#5fafff", "0", "7", "16", "255", "042",
+		"blue", "BrightRed", "bright-red", "grey", "white"} {
 		if err := CheckColor(s); err != nil {
 			t.Errorf("CheckColor(%q): %v", s, err)
 		}
 	}
 	for _, s := range []string{"", "#", "#12345g", "#1234", "#ff", "#fffffff", "256", "300", "-1", "+1", "1000",
-		"red", " #fff", "#fff ", "0x10", "1.5"} {
+		"reddish", " #fff", "#fff ", "0x10", "1.5"} {
 		if err := CheckColor(s); err == nil {
 			t.Errorf("CheckColor(%q) took it", s)
+		}
+	}
+}
+
+// A colour name is the ANSI colour of its number.
+func TestThemeColorNames(t *testing.T) {
+	t.Parallel()
+	for name, n := range map[string]string{"blue": "4", "brightred": "9", "Bright_Red": "9", "gray": "8", "black": "0"} {
+		if !reflect.DeepEqual(ThemedStyles(true, Theme{Link: name}), ThemedStyles(true, Theme{Link: n})) {
+			t.Errorf("%s is not ANSI %s", name, n)
 		}
 	}
 }
