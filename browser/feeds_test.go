@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"propus/browser/feeds"
 	"propus/client"
@@ -234,4 +235,26 @@ func TestFeedsOff(t *testing.T) {
 	d.waitFor("Feeds are off")
 	d.press("F")
 	d.waitFor("Feeds are off.")
+}
+
+// The feeds refresh by themselves at start, then every FeedsRefresh,
+// without a word unless something came of it.
+func TestFeedsRefreshByThemselves(t *testing.T) {
+	t.Parallel()
+	s := newFeedSite(t)
+	fs, _ := feedStore(t)
+	if err := fs.Subscribe(s.URL+"/log/", "My gemlog"); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriverOpts(t, 100, 30, Options{Feeds: fs, FeedsRefresh: time.Hour}, "about:blank")
+	d.waitUntil(func() bool { return len(fs.Entries()) == 2 }, "the refresh at start")
+	s.setIndex(gemlogIndex + "=> third.gmi 2026-04-01 Third post\n")
+	d.advance(time.Hour - time.Minute)
+	if n := len(fs.Entries()); n != 2 {
+		t.Fatalf("refreshed before the hour: %d entries", n)
+	}
+	d.advance(time.Minute)
+	if n := len(fs.Entries()); n != 3 {
+		t.Errorf("after an hour: %d entries, want 3", n)
+	}
 }

@@ -73,6 +73,9 @@ type Options struct {
 	// Feeds is the store of feed subscriptions (about:feeds); nil turns
 	// feeds off.
 	Feeds *feeds.Store
+	// FeedsRefresh is how often the feeds refresh by themselves, in the
+	// background, the first time at start; 0 never.
+	FeedsRefresh time.Duration
 	// History is the store of visits (about:history, URL completion);
 	// nil turns the recorded history off.
 	History *history.Store
@@ -207,6 +210,9 @@ func (m *Model) newTab() *tabs.Tab {
 // loads.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.opts.Feeds != nil && m.opts.FeedsRefresh > 0 {
+		cmds = append(cmds, dialog.Report(feedsDueMsg{}))
+	}
 	for _, t := range m.tabs {
 		cmds = append(cmds, m.navigate(t, t.Want, false))
 		if t.Restore != nil && t.Page != nil && t.Loading == "" {

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"propus/browser/bookmarks"
 	"propus/testserver"
 )
 
@@ -157,4 +158,25 @@ func TestSaveAndSource(t *testing.T) {
 			t.Errorf("the source lacks %q:\n%s", want, scr)
 		}
 	}
+}
+
+// about: pages read their files again whenever they are opened: what
+// another propus wrote shows at once.
+func TestAboutPagesReadTheirFilesAgain(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "bookmarks.xml")
+	mine, err := bookmarks.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriverOpts(t, 100, 30, Options{Bookmarks: mine}, "about:blank")
+	other, err := bookmarks.Open(path) // another propus
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Add(bookmarks.Bookmark{Title: "Written elsewhere", URL: "gemini://elsewhere.example/"}); err != nil {
+		t.Fatal(err)
+	}
+	d.press("M")
+	d.waitFor("Written elsewhere")
 }

@@ -31,7 +31,8 @@ func (m *Model) navigate(t *tabs.Tab, raw string, push bool) tea.Cmd {
 			t.Push()
 		}
 		t.Stop()
-		return m.showAbout(t, show)
+		// Another propus may have written the stores: read them again.
+		return tea.Batch(m.showAbout(t, show), m.about.Reload(show, true))
 	}
 	var u *url.URL
 	var err error

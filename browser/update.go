@@ -67,6 +67,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.spinner, cmd = m.spinner.Update(msg)
 			return m, cmd
 		}
+	case feedsDueMsg:
+		return m, tea.Batch(m.act(m.about.RefreshFeeds(true)), m.after(m.opts.FeedsRefresh, func(time.Time) tea.Msg { return feedsDueMsg{} }))
 	case downloadTickMsg:
 		if m.downloads.Len() > 0 {
 			return m, m.after(100*time.Millisecond, func(time.Time) tea.Msg { return downloadTickMsg{} })
@@ -120,6 +122,10 @@ func loadKeyOf(msg tea.Msg) (load.Key, bool) {
 
 // downloadTickMsg redraws the progress of the downloads.
 type downloadTickMsg struct{}
+
+// feedsDueMsg: the feeds are due a refresh (at start, then every
+// Options.FeedsRefresh).
+type feedsDueMsg struct{}
 
 // reported acts on what a dialog or a command reports.
 func (m *Model) reported(msg tea.Msg) tea.Cmd {
@@ -332,9 +338,9 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 			t.Restore = &p.View.Top
 			return m.load(t, p.URL)
 		case about.Name(p.Address) == about.Feeds:
-			return m.act(m.about.RefreshFeeds())
+			return m.act(m.about.RefreshFeeds(false))
 		default:
-			return m.about.Reload(p.Address)
+			return m.about.Reload(p.Address, false)
 		}
 	case key.Matches(msg, ks.Up1), key.Matches(msg, ks.Root):
 		if p.URL != nil {

@@ -171,8 +171,9 @@ func (rt *Router) Page(address string) (text string, fill func() string) {
 }
 
 // Reload reads the stores the pages show again from disk (what another
-// propus wrote since shows too), and reports page changed.
-func (rt *Router) Reload(page string) tea.Cmd {
+// propus wrote since shows too), and reports page changed: saying so,
+// unless quiet (a page being opened, which always reads them again).
+func (rt *Router) Reload(page string, quiet bool) tea.Cmd {
 	env := rt.env
 	return func() tea.Msg {
 		var errs []error
@@ -185,7 +186,11 @@ func (rt *Router) Reload(page string) tea.Cmd {
 		if env.Feeds != nil {
 			errs = append(errs, env.Feeds.Reload())
 		}
-		return changed(Name(page), "Reloaded", errors.Join(errs...))
+		what := "Reloaded"
+		if quiet {
+			what = ""
+		}
+		return changed(Name(page), what, errors.Join(errs...))
 	}
 }
 

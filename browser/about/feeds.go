@@ -149,12 +149,18 @@ func (h *feedsPage) askUnsubscribe(sub feeds.Subscription) Action {
 }
 
 // RefreshFeeds fetches every subscribed feed in the background, a few
-// at a time. A refresh already under way is not started twice.
-func (rt *Router) RefreshFeeds() Action {
+// at a time. A refresh already under way is not started twice. A refresh
+// the browser starts by itself (auto) says nothing unless it finds
+// something.
+func (rt *Router) RefreshFeeds(auto bool) Action {
 	if rt.env.Feeds == nil {
 		return Action{Flash: "Feeds are off", Err: true}
 	}
-	return rt.feeds.start()
+	a := rt.feeds.start()
+	if auto {
+		a.Flash, a.Err = "", false
+	}
+	return a
 }
 
 func (h *feedsPage) start() Action {

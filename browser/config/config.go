@@ -66,6 +66,10 @@ type Config struct {
 	// [slow_down] max_delay, retries: the longest wait before retrying
 	// after 44 SLOW DOWN, and how many retries. Defaults 60s and 5.
 	SlowDown SlowDown
+	// [feeds] refresh: how often, in minutes, the browser refreshes the
+	// feeds by itself, in the background (the first time at start); 0
+	// never. Default 60.
+	FeedsRefresh int
 	// [theme] accent, bar, dim, …: colours in place of the built-in ones,
 	// each "#rrggbb", "#rgb", an ANSI number "0" to "255" or a name ("blue", "brightred");
 	// style.ThemeKeys lists the keys. Default "" each (the built-in
@@ -104,6 +108,7 @@ func Default() Config {
 		Openers:         map[string]string{},
 		Redirects:       Redirects{Policy: "auto", Max: 5},
 		SlowDown:        SlowDown{MaxDelay: 60 * time.Second, Retries: 5},
+		FeedsRefresh:    60,
 	}
 }
 
@@ -193,7 +198,7 @@ func lookup(doc map[string]any, path []string) (any, bool) {
 	return v, true
 }
 
-var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true, "theme": true}
+var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true, "theme": true, "feeds": true}
 
 // apply sets the key at path to v, or says why it cannot. A table given
 // inline (timeouts = {connect = "5s"}) has its keys applied here.
@@ -372,6 +377,14 @@ func (c *Config) applyTable(table, k string, v any) error {
 			return fmt.Errorf("%s must be a colour: \"#rrggbb\", \"#rgb\", an ANSI number from \"0\" to \"255\" or a name such as \"blue\" or \"brightred\" (not %q)", name, s)
 		}
 		return nil
+	case "feeds":
+		if k == "refresh" {
+			n, err := integer(name, v, 0, 7*24*60)
+			if err == nil {
+				c.FeedsRefresh = int(n)
+			}
+			return err
+		}
 	case "slow_down":
 		switch k {
 		case "max_delay":
@@ -458,6 +471,8 @@ func (c Config) WriteTOML(w io.Writer) error {
 	p("# Each read of the body. Default %s.\nidle = %s\n\n", quote(d.Timeouts.Idle.String()), quote(c.Timeouts.Idle.String()))
 	p("[redirects]\n# \"auto\" follows up to max hops on the same host by itself and asks before\n# another host; \"ask\" asks before every hop; \"never\" shows the redirect.\n# Default %s.\npolicy = %s\n", quote(d.Redirects.Policy), quote(c.Redirects.Policy))
 	p("# The most hops of one redirect chain followed (1 to 20); past them propus\n# stops and shows the chain. Default %d.\nmax = %d\n\n", d.Redirects.Max, c.Redirects.Max)
+	p("# The feeds (about:feeds).\n[feeds]\n")
+	p("# How often, in minutes, the feeds refresh by themselves in the background (the first time at start); 0 never. Default %d.\nrefresh = %d\n\n", d.FeedsRefresh, c.FeedsRefresh)
 	p("# Retrying after 44 SLOW DOWN.\n[slow_down]\n")
 	p("# The longest single wait. Default %s.\nmax_delay = %s\n", quote(d.SlowDown.MaxDelay.String()), quote(c.SlowDown.MaxDelay.String()))
 	p("# Retries before giving up (1 to 100). Default %d.\nretries = %d\n\n", d.SlowDown.Retries, c.SlowDown.Retries)

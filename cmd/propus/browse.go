@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -151,6 +152,7 @@ func optionsFromConfig(cfg config.Config, p paths) browser.Options {
 		Openers:      openers,
 		NoClipboard:  !cfg.ClipboardWrites,
 		SlowDown:     client.Backoff{MaxDelay: cfg.SlowDown.MaxDelay, Retries: cfg.SlowDown.Retries},
+		FeedsRefresh: time.Duration(cfg.FeedsRefresh) * time.Minute,
 		MaxRedirects: cfg.Redirects.Max,
 		Keys:         cfg.Keys,
 		Theme:        cfg.Theme, // NO_COLOR, set by the caller, wins over it
