@@ -2,6 +2,7 @@ package browser
 
 import (
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -63,7 +64,7 @@ func TestHistoryRecordsVisitsWithTitles(t *testing.T) {
 	d.press("enter")
 	scr := d.waitFor("# History")
 	day := "## " + list[0].Time.Local().Format(time.DateOnly)
-	for _, want := range []string{"Press / to search this page", "Clear the history", day, "Second page", "Capsule home"} {
+	for _, want := range []string{"Search the history", "Clear the history", day, "Second page", "Capsule home"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("about:history lacks %q:\n%s", want, scr)
 		}
@@ -132,18 +133,18 @@ func TestHistoryClearAsksFirst(t *testing.T) {
 	d.press("o")
 	d.typeText("about:history?clear")
 	d.press("enter")
-	d.waitFor("Press / to search this page")
+	d.waitFor("Search the history")
 	if d.asking() || len(hs.List()) != 2 {
 		t.Fatal("the clear link asked from elsewhere")
 	}
 	// On about:history it asks; esc keeps the history.
-	d.press("1")
+	d.press("2")
 	d.waitFor("Clear the history?")
 	d.press("esc")
 	if len(hs.List()) != 2 {
 		t.Fatal("esc cleared the history")
 	}
-	d.press("1")
+	d.press("2")
 	d.waitFor("Clear the history?")
 	d.press("y")
 	d.waitFor("Cleared the history")
@@ -175,4 +176,43 @@ func TestReloadAboutPage(t *testing.T) {
 	d.press("r")
 	d.waitFor("Seen by another propus")
 	d.waitFor("Reloaded")
+}
+
+// about:history shows each visit's time and address, a page once (its
+// last visit), removes a page (asking first), and opens the prompt to
+// search it.
+func TestHistoryPageFoldsRemovesSearches(t *testing.T) {
+	t.Parallel()
+	hs, err := history.Open(filepath.Join(t.TempDir(), "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"gemini://a.example/", "gemini://b.example/", "gemini://b.example/", "gemini://b.example/"} {
+		if err := hs.Add(history.Visit{URL: u, Title: "Page " + u[9:10]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newDriverOpts(t, 100, 30, Options{History: hs}, "about:history")
+	scr := d.screen()
+	clock := regexp.MustCompile(`\[3\] \d\d:\d\d gemini://b\.example/ — Page b`)
+	if !clock.MatchString(scr) || !strings.Contains(scr, "gemini://a.example/ — Page a") || strings.Count(scr, "— Page b") != 1 {
+		t.Fatalf("about:history:\n%s", scr)
+	}
+	d.press(itoa(d.linkTo("about:history?remove=gemini%3A%2F%2Fb.example%2F")))
+	d.press("enter") // not an answer
+	if !d.asking() {
+		t.Fatal("no question")
+	}
+	d.press("y")
+	d.waitFor("Removed gemini://b.example/ from the history")
+	if got := visitURLs(hs.List()); len(got) != 1 || got[0] != "gemini://a.example/" || d.m.visits.has("gemini://b.example/") {
+		t.Errorf("after removing b: %q", got)
+	}
+	d.press("1") // Search the history
+	if st := d.statusLine(); !strings.HasPrefix(st, "Open: about:history?q=") {
+		t.Fatalf("the search link opens %q", st)
+	}
+	d.typeText("Page a")
+	d.press("enter")
+	d.waitFor("The visits whose address or title contains “Page a”")
 }

@@ -131,7 +131,7 @@ func (m *Model) aboutChanged(ch about.Changed) tea.Cmd {
 		m.flash(ch.What, false)
 	}
 	if ch.Reset && ch.Page == about.History {
-		m.visits.seed(nil)
+		m.visits.seed(m.opts.History)
 	}
 	var cmds []tea.Cmd
 	for _, t := range m.tabs {

@@ -214,6 +214,13 @@ func (s *Store) Clear() error {
 	return s.update(func([]Visit) []Visit { return nil })
 }
 
+// Remove forgets every visit of url.
+func (s *Store) Remove(url string) error {
+	return s.update(func(vs []Visit) []Visit {
+		return slices.DeleteFunc(vs, func(v Visit) bool { return v.URL == url })
+	})
+}
+
 // update applies change to a copy of the freshest visits and saves the
 // result, capped (atomicfile.Store.Update): if the file cannot be locked,
 // read or written, or does not parse, nothing changes and a *SaveError is
