@@ -107,6 +107,9 @@ func browse(e *env, args []string, home string) int {
 	opts.Feeds = subs
 	opts.Identities = identity.Store{Dir: e.paths.identities}
 	opts.Scopes = scopes
+	if e.notice != "" {
+		problems = append([]string{e.notice}, problems...)
+	}
 	if len(problems) > 0 {
 		opts.Notice = problems[0]
 		if n := len(problems) - 1; n > 0 {

@@ -26,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"propus/browser/session"
 	"propus/client/identity"
 	"propus/testserver"
 )
@@ -66,10 +67,19 @@ func runDemo(e *env, args []string) int {
 	if !*serveOnly {
 		logTo = io.Discard // the browser owns the terminal
 	}
+	explicit := false
+	fset.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "port" })
 	d, err := buildDemo(*port, e.paths.dataDir, logTo)
 	if err != nil && *port != 0 && isAddrInUse(err) {
-		fmt.Fprintf(e.stderr, "propus demo: port %d is taken; using a free one (its certificate pin is a new host for propus)\n", *port)
+		if explicit {
+			fmt.Fprintf(e.stderr, "propus demo: port %d is taken: choose another with --port, or leave --port out for a free one\n", *port)
+			return exitFailure
+		}
 		d, err = buildDemo(0, e.paths.dataDir, logTo)
+		if err == nil {
+			e.notice = fmt.Sprintf("Port %d is taken: the demo is on %s (a new host for propus's known hosts)", *port, d.url)
+			fmt.Fprintln(e.stderr, "propus demo: "+e.notice)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "propus demo: %v\n", err)
@@ -92,6 +102,9 @@ func runDemo(e *env, args []string) int {
 	// page. The demo keeps its own session: a plain propus afterwards does
 	// not reopen tabs on a server that is gone, nor the demo yours.
 	e.paths.session = filepath.Join(e.paths.dataDir, "demo-session")
+	if err := moveDemoSession(e.paths.session, d.url); err != nil {
+		fmt.Fprintf(e.stderr, "propus demo: %v\n", err)
+	}
 	var browseArgs []string
 	if *noRestore {
 		browseArgs = []string{"--no-restore"}
@@ -358,4 +371,37 @@ func demoPNG() []byte {
 	var b bytes.Buffer
 	png.Encode(&b, img)
 	return b.Bytes()
+}
+
+// moveDemoSession points the tabs of the last demo, saved in path, at the
+// demo's live address (home): a demo that had to take another port, now
+// or last time, restores its tabs on the server that is there. A missing
+// file is no error.
+func moveDemoSession(path, home string) error {
+	live, err := url.Parse(home)
+	if err != nil {
+		return err
+	}
+	s, err := session.Load(path)
+	if err != nil || len(s.Tabs) == 0 {
+		return err
+	}
+	move := func(e *session.Entry) {
+		u, err := url.Parse(e.URL)
+		if err == nil && u.Scheme == "gemini" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1") && u.Port() != live.Port() {
+			u.Host = net.JoinHostPort(u.Hostname(), live.Port())
+			e.URL = u.String()
+		}
+	}
+	for i := range s.Tabs {
+		t := &s.Tabs[i]
+		move(&t.Current)
+		for j := range t.Back {
+			move(&t.Back[j])
+		}
+		for j := range t.Forward {
+			move(&t.Forward[j])
+		}
+	}
+	return session.Save(path, s)
 }

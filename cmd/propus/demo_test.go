@@ -7,12 +7,17 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"propus/browser/session"
 	"propus/client"
 	"propus/client/identity"
+	"propus/gemtext"
 	"propus/testserver"
 )
 
@@ -204,5 +209,101 @@ func TestDemoPortTaken(t *testing.T) {
 	_, err = buildDemo(ln.Addr().(*net.TCPAddr).Port, t.TempDir(), io.Discard)
 	if !isAddrInUse(err) {
 		t.Errorf("err = %v, want address in use", err)
+	}
+}
+
+// Every link of the demo capsule works: a walk of every page on the demo's
+// own host finds no 5x and no connection error.
+func TestDemoEveryLinkWorks(t *testing.T) {
+	d := startDemo(t, t.TempDir())
+	home, _ := url.Parse(d.url)
+	seen := map[string]bool{home.String(): true}
+	queue := []*url.URL{home}
+	var c client.Client
+	for len(queue) > 0 && len(seen) < 300 {
+		u := queue[0]
+		queue = queue[1:]
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		resp, err := c.Do(ctx, &client.Request{URL: u})
+		if err != nil {
+			cancel()
+			t.Errorf("%s: %v", u, err)
+			continue
+		}
+		var body []byte
+		// The big and the slow page have no links, and are slow to read
+		// on purpose.
+		slow := u.Path == "/big.gmi" || u.Path == "/slow.gmi"
+		if resp.Status.Class() == client.StatusSuccess && strings.HasPrefix(resp.Meta, "text/gemini") && !slow {
+			body, err = io.ReadAll(resp.Body)
+		}
+		resp.Body.Close()
+		cancel()
+		if resp.Status.Class() == client.StatusPermanentFailure || err != nil {
+			t.Errorf("%s: %d %s %v", u, resp.RawStatus, resp.Meta, err)
+		}
+		lines, _ := gemtext.ParseAll(bytes.NewReader(body))
+		for _, l := range lines {
+			if l.Kind != gemtext.Link {
+				continue
+			}
+			to, err := client.Resolve(u, l.URL)
+			if err != nil {
+				t.Errorf("%s: link %q: %v", u, l.URL, err)
+				continue
+			}
+			local := to.Hostname() == "localhost" || to.Hostname() == "127.0.0.1"
+			if to.Scheme == "gemini" && local && !seen[to.String()] {
+				if to.Port() != home.Port() {
+					t.Errorf("%s links %s: not the demo's port", u, to)
+					continue
+				}
+				seen[to.String()] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	if len(seen) < 20 {
+		t.Errorf("the walk found only %d pages", len(seen))
+	}
+}
+
+// An explicit --port that is taken is an error; the default one, taken,
+// gives way to a free port (TestDemoPortTaken).
+func TestDemoExplicitPortTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	want(t, []string{"demo", "--serve-only", "--port", port}, exitFailure, "", "port "+port+" is taken: choose another with --port")
+}
+
+// The tabs of the last demo, saved on another port, come back on the
+// demo's live port; other addresses are left alone.
+func TestMoveDemoSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo-session")
+	old := session.Session{Tabs: []session.Tab{{
+		Current: session.Entry{URL: "gemini://localhost:1966/gemtext.gmi", Line: 3},
+		Back:    []session.Entry{{URL: "gemini://127.0.0.1:1966/redirect/landed"}, {URL: "gemini://elsewhere.example/"}, {URL: "about:home"}},
+	}}}
+	if err := session.Save(path, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := moveDemoSession(path, "gemini://localhost:40001/"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := session.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{s.Tabs[0].Current.URL, s.Tabs[0].Back[0].URL, s.Tabs[0].Back[1].URL, s.Tabs[0].Back[2].URL}
+	want := []string{"gemini://localhost:40001/gemtext.gmi", "gemini://127.0.0.1:40001/redirect/landed", "gemini://elsewhere.example/", "about:home"}
+	if !slices.Equal(got, want) || s.Tabs[0].Current.Line != 3 {
+		t.Errorf("moved to %q (line %d), want %q", got, s.Tabs[0].Current.Line, want)
+	}
+	if err := moveDemoSession(filepath.Join(t.TempDir(), "none"), "gemini://localhost:1966/"); err != nil {
+		t.Errorf("no session file: %v", err)
 	}
 }

@@ -29,6 +29,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	paths          paths
+	notice         string // said in the browser's status line at start (the demo's port)
 }
 
 var commands = []command{
