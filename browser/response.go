@@ -173,6 +173,9 @@ func (m *Model) showResponse(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 	}
 	switch h.Trust.Outcome {
 	case tofu.FirstSight:
+		if m.message != "" {
+			break // a word not read yet (a notice at start) stays
+		}
 		m.flash("First visit to "+h.Trust.Host.Address+": certificate pinned ("+h.Trust.Host.Fingerprint[:min(len(h.Trust.Host.Fingerprint), 23)]+"…)", false)
 	case tofu.ChangedAfterExpiry:
 		m.flash("The pinned certificate expired: "+h.Trust.Host.Address+" has a new one, pinned now", false)
