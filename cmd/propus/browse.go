@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"propus/browser"
 	"propus/browser/bookmarks"
@@ -117,7 +118,9 @@ func browse(e *env, args []string, home string) int {
 		}
 	}
 	m := browser.New(opts, urls...)
-	if _, err := tea.NewProgram(m).Run(); err != nil {
+	// lipgloss detected the colour profile when it loaded (under tmux that
+	// runs tmux info): Bubble Tea takes it rather than detect it again.
+	if _, err := tea.NewProgram(m, tea.WithColorProfile(lipgloss.Writer.Profile)).Run(); err != nil {
 		fmt.Fprintf(e.stderr, "propus: %v\n", err)
 		return exitFailure
 	}
