@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -179,4 +180,26 @@ func TestAboutPagesReadTheirFilesAgain(t *testing.T) {
 	}
 	d.press("M")
 	d.waitFor("Written elsewhere")
+}
+
+// While a slow page streams, the size in the status line counts what has
+// arrived, a line not yet ended included.
+func TestStreamingCountMoves(t *testing.T) {
+	t.Parallel()
+	slow := newSlow(t, true, "# Slow\n"+strings.Repeat("x", 5000), "\n")
+	mux := testserver.NewMux()
+	mux.Handle("/slow", slow)
+	s := newSite(t, mux)
+	d := newDriver(t, 100, 30, false, s.URL+"/slow")
+	d.waitForNoSettle("# Slow")
+	d.pressNoWait("x") // a key clears the word of the first visit
+	deadline := time.Now().Add(waitTimeout)
+	for !strings.Contains(d.statusLine(), "4.9 KiB") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the count does not move: %q", d.statusLine())
+		}
+		time.Sleep(time.Millisecond) // the count is read from the stream, outside any message
+	}
+	slow.free()
+	d.waitChan(slow.done, "the end of the page")
 }

@@ -303,3 +303,18 @@ func TestInfo(t *testing.T) {
 		t.Error("a key did not close it")
 	}
 }
+
+// A 61 or 62 to a request that sent no identity never says one was sent.
+func TestIdentityNoneSent(t *testing.T) {
+	t.Parallel()
+	u := mustURL(t, "gemini://a.example/x")
+	for status, want := range map[client.Status]string{
+		client.StatusCertificateNotAuthorised: "does not authorise this page (no identity was sent)",
+		client.StatusCertificateNotValid:      "asks for a valid certificate (no identity was sent)",
+	} {
+		d, _ := NewIdentity(shared(nil), IdentityRequest{URL: u, Status: status, Store: identity.Store{Dir: t.TempDir()}}, nil)
+		if v := screen(d, 100, 20); !strings.Contains(v, want) || strings.Contains(v, "sent here") {
+			t.Errorf("%d:\n%s", status, v)
+		}
+	}
+}

@@ -402,15 +402,16 @@ func (d *Identity) Cursor(width, height int) *tea.Cursor {
 // shows for which URL).
 func (d *Identity) head(width int) []string {
 	var title string
-	who := "the identity sent"
-	if d.req.Sent != "" {
-		who = "identity " + sanitize.Line(d.req.Sent)
-	}
-	switch d.req.Status {
-	case client.StatusCertificateNotAuthorised:
-		title = "The server does not accept " + who + " here"
-	case client.StatusCertificateNotValid:
-		title = "The server finds " + who + " not valid"
+	sent := sanitize.Line(d.req.Sent)
+	switch {
+	case d.req.Status == client.StatusCertificateNotAuthorised && sent != "":
+		title = "The server does not accept identity " + sent + " here"
+	case d.req.Status == client.StatusCertificateNotValid && sent != "":
+		title = "The server finds identity " + sent + " not valid"
+	case d.req.Status == client.StatusCertificateNotAuthorised:
+		title = "The server does not authorise this page (no identity was sent)"
+	case d.req.Status == client.StatusCertificateNotValid:
+		title = "The server asks for a valid certificate (no identity was sent)"
 	default:
 		title = "This page asks for an identity (a client certificate)"
 	}

@@ -55,6 +55,9 @@ func (r *rawBody) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Bytes is how many bytes of the body have been read so far (decoded).
+func (s *Stream) Bytes() int64 { return s.bytes.Load() }
+
 // Raw returns the body's bytes as received so far (all of them once the
 // body is done), before any charset decoding: for saving the page and
 // for its source.

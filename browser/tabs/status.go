@@ -33,7 +33,11 @@ func (t *Tab) Chain(width int) string {
 func (p *Page) StatusParts(spin string, st style.Styles) []string {
 	var parts []string
 	if p.Loading {
-		parts = append(parts, spin+" "+content.HumanSize(p.Size))
+		size := p.Size
+		if p.Stream != nil {
+			size = max(size, p.Stream.Bytes()) // what has arrived, not only the lines handed over
+		}
+		parts = append(parts, spin+" "+content.HumanSize(size))
 	}
 	if p.Raw != 0 {
 		parts = append(parts, strconv.Itoa(int(p.Raw))+" "+p.Raw.String())
