@@ -413,8 +413,13 @@ func TestIdentityPickerScrolls(t *testing.T) {
 		if i < 12 {
 			want = "▶ " + names[i] + " "
 		}
-		if scr := d.screen(); !strings.Contains(scr, want) {
+		scr := d.screen()
+		if !strings.Contains(scr, want) {
 			t.Fatalf("after %d downs the selection %q is not shown:\n%s", i, want, scr)
+		}
+		// The list says when more of it is out of sight.
+		if more := i < 12 && !strings.Contains(scr, "+ Create a new identity"); more != strings.Contains(scr, "below") {
+			t.Errorf("after %d downs, more below is %t, but the screen:\n%s", i, more, scr)
 		}
 		checkFrame(t, d.m.screen(), 40, 20)
 		d.press("down")

@@ -448,15 +448,24 @@ func (d *Identity) pickLines(width, height int) []string {
 	items = append(items, []string{"+ Create a new identity"})
 	keys := d.sh.KeyRows(width, d.ShortHelp()...)
 
-	// Scroll so that the selected item is in the room left.
+	// Scroll so that the selected item is in the room left; the row
+	// under the list says when more is below (or above).
 	room := height - len(lines) - 1 - len(keys)
+	total := 0
+	for _, it := range items {
+		total += len(it)
+	}
+	if total > room {
+		room-- // for the "more" row
+	}
 	first, used := d.sel, len(items[d.sel])
 	for first > 0 && used+len(items[first-1]) <= room {
 		first--
 		used += len(items[first])
 	}
 	used = 0
-	for i := first; i < len(items) && (i <= d.sel || used+len(items[i]) <= room); i++ {
+	i := first
+	for ; i < len(items) && (i <= d.sel || used+len(items[i]) <= room); i++ {
 		used += len(items[i])
 		mark := "  "
 		if i == d.sel {
@@ -466,6 +475,14 @@ func (d *Identity) pickLines(width, height int) []string {
 		for _, more := range items[i][1:] {
 			lines = append(lines, "   "+more)
 		}
+	}
+	switch {
+	case i < len(items) && first > 0:
+		lines = append(lines, "   ↑↓ more above and below")
+	case i < len(items):
+		lines = append(lines, "   ↓ more below")
+	case first > 0:
+		lines = append(lines, "   ↑ more above")
 	}
 	return append(append(lines, ""), keys...)
 }
