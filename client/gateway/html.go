@@ -196,7 +196,8 @@ func (g *Gateway) render(w http.ResponseWriter, u *url.URL, resp *client.Respons
 }
 
 // renderBody answers a 2x response: gemtext as HTML, other text in <pre>,
-// images inline from /raw/, anything else as an attachment.
+// images inline from /raw/, anything else (text/html included) as an
+// attachment.
 func (g *Gateway) renderBody(w http.ResponseWriter, u *url.URL, resp *client.Response, p *page) {
 	mt, _ := resp.MediaType()
 	switch {
@@ -205,7 +206,7 @@ func (g *Gateway) renderBody(w http.ResponseWriter, u *url.URL, resp *client.Res
 		p.Image = gatewayPath("/raw/", u)
 		writePage(w, http.StatusOK, p)
 		return
-	case !strings.HasPrefix(mt, "text/"):
+	case !strings.HasPrefix(mt, "text/"), mt == "text/html":
 		writeAttachment(w, u, resp)
 		return
 	}
