@@ -57,9 +57,11 @@ func (g *Gateway) guard(next http.Handler) http.Handler {
 
 // sameOrigin reports whether the request provably comes from a page of the
 // gateway itself: its Origin names the Host it was sent to, or the browser
-// says so in Sec-Fetch-Site.
+// says so in Sec-Fetch-Site. (A form posted from a page with
+// Referrer-Policy: no-referrer, as every page of the gateway is, carries
+// "Origin: null".)
 func sameOrigin(r *http.Request) bool {
-	if origin := r.Header.Get("Origin"); origin != "" {
+	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" {
 		u, err := url.Parse(origin)
 		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, r.Host)
 	}

@@ -110,6 +110,7 @@ func TestHostOriginContentType(t *testing.T) {
 		{"no Content-Type", "POST", api, body, nil, http.StatusUnsupportedMediaType},
 		{"same-origin form POST (Sec-Fetch-Site)", "POST", api, body, []string{"Content-Type", "text/plain", "Sec-Fetch-Site", "same-origin"}, 200},
 		{"same-origin text POST (Origin)", "POST", api, body, []string{"Content-Type", "text/plain", "Origin", base}, 200},
+		{"same-origin form POST from a no-referrer page", "POST", base + "/gemini/127.0.0.1:" + strconv.Itoa(ts.Port) + "/", "input=x", []string{"Content-Type", "application/x-www-form-urlencoded", "Origin", "null", "Sec-Fetch-Site", "same-origin"}, http.StatusSeeOther},
 		{"cross-site form POST to the answer route", "POST", base + "/gemini/127.0.0.1:" + strconv.Itoa(ts.Port) + "/", "input=x", []string{"Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "cross-site"}, http.StatusUnsupportedMediaType},
 	}
 	for _, tt := range tests {

@@ -109,6 +109,7 @@ func TestHTMLPage(t *testing.T) {
 		"<figcaption>ascii art</figcaption>",
 		`<pre aria-label="ascii art">  /\_/\</pre>`,
 		"<h2>Sub</h2>",
+		`<span class="n">[5]</span> <span class="bad">Bad</span>`,
 		"<dt>URL</dt><dd>gemini://" + host + "/</dd>",
 		"<dt>Status</dt><dd>20 text/gemini</dd>",
 		"<dt>Known hosts</dt><dd>first sight</dd>",

@@ -90,8 +90,17 @@ func linkBlock(n int, l gemtext.Line, base *url.URL) block {
 		b.Href = gatewayPath("/gemini/", u)
 		return b
 	}
+	if !linkSchemes[strings.ToLower(u.Scheme)] {
+		return b // javascript:, data: and the like stay text
+	}
 	b.Href, b.External, b.Scheme = u.String(), true, u.Scheme
 	return b
+}
+
+// linkSchemes are the other schemes left as plain links.
+var linkSchemes = map[string]bool{
+	"http": true, "https": true, "gopher": true, "finger": true, "spartan": true, "nex": true,
+	"titan": true, "mailto": true, "ftp": true, "irc": true, "ircs": true, "xmpp": true, "news": true,
 }
 
 // gatewayPath is where the gateway serves the gemini URL u under prefix
