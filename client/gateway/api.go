@@ -117,22 +117,27 @@ func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
 
-// writeFetchError answers a fetch that failed: 403 for a blocked target,
-// 429 with Retry-After for a limit, else 500 as Port of Call does.
+// writeFetchError answers a fetch that failed, as Port of Call does (500)
+// unless a rule of the gateway refused it (fetchStatus).
 func writeFetchError(w http.ResponseWriter, err error) {
+	writeAPIError(w, fetchStatus(w, err, http.StatusInternalServerError), ErrorText(err))
+}
+
+// fetchStatus is the HTTP status for a failed fetch: 403 for a blocked
+// target, 429 (with Retry-After set) for a limit, else def.
+func fetchStatus(w http.ResponseWriter, err error, def int) int {
 	var (
 		blocked *BlockedError
 		limit   *LimitError
 	)
 	switch {
 	case errors.As(err, &blocked):
-		writeAPIError(w, http.StatusForbidden, ErrorText(err))
+		return http.StatusForbidden
 	case errors.As(err, &limit):
 		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(limit.RetryAfter)))
-		writeAPIError(w, http.StatusTooManyRequests, limit.Error())
-	default:
-		writeAPIError(w, http.StatusInternalServerError, ErrorText(err))
+		return http.StatusTooManyRequests
 	}
+	return def
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request) {

@@ -340,21 +340,17 @@ func slowDownSeconds(meta string) int {
 // writeFetchNotice answers a fetch that failed: 403 for a blocked target,
 // 429 for a limit, 504 for a timeout, else 502.
 func writeFetchNotice(w http.ResponseWriter, u *url.URL, err error) {
-	var (
-		blocked *BlockedError
-		limit   *LimitError
-	)
-	code, heading := http.StatusBadGateway, "The capsule could not be read"
-	switch {
-	case errors.As(err, &blocked):
-		code, heading = http.StatusForbidden, "Blocked"
-	case errors.As(err, &limit):
-		code, heading = http.StatusTooManyRequests, "Too many requests"
-		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(limit.RetryAfter)))
-	case ErrorText(err) == client.ErrTimeout.Error():
-		code = http.StatusGatewayTimeout
+	text := ErrorText(err)
+	def := http.StatusBadGateway
+	if text == client.ErrTimeout.Error() {
+		def = http.StatusGatewayTimeout
 	}
-	writeNotice(w, code, u.String(), heading, ErrorText(err))
+	code := fetchStatus(w, err, def)
+	heading := map[int]string{http.StatusForbidden: "Blocked", http.StatusTooManyRequests: "Too many requests"}[code]
+	if heading == "" {
+		heading = "The capsule could not be read"
+	}
+	writeNotice(w, code, u.String(), heading, text)
 }
 
 func writeNotice(w http.ResponseWriter, code int, address, heading, msg string) {

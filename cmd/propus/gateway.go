@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -35,6 +33,38 @@ that disallows everything and honours each capsule's robots.txt for
 "User-agent: webproxy".`
 
 func runGateway(e *env, args []string) int {
+	g, listen, path, code := gatewayFromFlags(e, args)
+	if g == nil {
+		return code
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(e.stderr, "propus gateway: %v\n", err)
+		return exitFailure
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return fail(err)
+	}
+	mode := "personal mode (known hosts: " + path + ")"
+	if g.Public {
+		mode = "public mode (known hosts: " + path + "; robots.txt honoured)"
+	}
+	fmt.Fprintf(e.stderr, "propus gateway: listening on http://%s/ in %s\n", ln.Addr(), mode)
+	if g.AllowPrivate {
+		fmt.Fprintln(e.stderr, "propus gateway: warning: --allow-private: loopback, private and link-local targets can be fetched")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := runUntil(ctx, gateway.NewServer(listen, g), ln, http.ErrServerClosed); err != nil {
+		return fail(err)
+	}
+	return exitOK
+}
+
+// gatewayFromFlags builds the gateway the flags describe and returns it
+// with the address to listen on and the known-hosts file it uses; or nil
+// and the exit code when the command should stop.
+func gatewayFromFlags(e *env, args []string) (*gateway.Gateway, string, string, int) {
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	listen := fs.String("listen", "127.0.0.1:8065", "listen on `ADDR:PORT`")
 	allowPrivate := fs.Bool("allow-private", false, "allow loopback, private and other non-public targets (to test a local capsule)")
@@ -51,11 +81,11 @@ func runGateway(e *env, args []string) int {
 	fs.Usage = usageFunc(fs, "[flags]", gatewayHelp)
 	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
 	if done {
-		return code
+		return nil, "", "", code
 	}
-	fail := func(code int, format string, args ...any) int {
+	fail := func(code int, format string, args ...any) (*gateway.Gateway, string, string, int) {
 		fmt.Fprintf(e.stderr, "propus gateway: "+format+"\n", args...)
-		return code
+		return nil, "", "", code
 	}
 	if len(pos) > 0 {
 		return fail(exitUsage, "unexpected argument %q (see propus gateway --help)", pos[0])
@@ -99,42 +129,5 @@ func runGateway(e *env, args []string) int {
 	if g.Hosts, err = tofu.Open(path); err != nil {
 		return fail(exitFailure, "%v (fix or move the file; propus will not overwrite it)", err)
 	}
-
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fail(exitFailure, "%v", err)
-	}
-	mode := "personal mode (known hosts: " + path + ")"
-	if g.Public {
-		mode = "public mode (known hosts: " + path + "; robots.txt honoured)"
-	}
-	fmt.Fprintf(e.stderr, "propus gateway: listening on http://%s/ in %s\n", ln.Addr(), mode)
-	if *allowPrivate {
-		fmt.Fprintln(e.stderr, "propus gateway: warning: --allow-private: loopback, private and link-local targets can be fetched")
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := serveHTTPUntil(ctx, gateway.NewServer(*listen, g), ln); err != nil {
-		return fail(exitFailure, "%v", err)
-	}
-	return exitOK
-}
-
-// serveHTTPUntil serves on ln until ctx is done, then shuts down, letting
-// responses in flight finish for up to 10 seconds.
-func serveHTTPUntil(ctx context.Context, srv *http.Server, ln net.Listener) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err := srv.Shutdown(sctx)
-	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
-		return serr
-	}
-	return err
+	return g, *listen, path, exitOK
 }
