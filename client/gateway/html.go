@@ -27,6 +27,7 @@ var pageTemplate = template.Must(template.ParseFS(assets, "assets/page.html"))
 // page is what the HTML template shows; every field is optional.
 type page struct {
 	Title   string
+	Lang    string // the first language of a text/gemini lang parameter
 	Address string // the address bar's value
 	Notice  *notice
 	Prompt  *prompt
@@ -199,7 +200,7 @@ func (g *Gateway) render(w http.ResponseWriter, u *url.URL, resp *client.Respons
 // images inline from /raw/, anything else (text/html included) as an
 // attachment.
 func (g *Gateway) renderBody(w http.ResponseWriter, u *url.URL, resp *client.Response, p *page) {
-	mt, _ := resp.MediaType()
+	mt, params := resp.MediaType()
 	switch {
 	case inlineImages[mt]:
 		resp.Body.Close()
@@ -216,6 +217,7 @@ func (g *Gateway) renderBody(w http.ResponseWriter, u *url.URL, resp *client.Res
 		return
 	}
 	if mt == "text/gemini" {
+		p.Lang, _, _ = strings.Cut(params["lang"], ",")
 		doc, _ := gemtext.ParseAll(strings.NewReader(text))
 		var title string
 		p.Blocks, title = renderGemtext(doc, u)

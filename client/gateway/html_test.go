@@ -66,6 +66,7 @@ func capsuleMux(t *testing.T) *testserver.TestServer {
 	m.Handle("/cgi", testserver.Reply(42, "The script <died>"))
 	m.Handle("/bad", testserver.Reply(59, "Bad request"))
 	m.Handle("/members", testserver.Reply(60, "Members only"))
+	m.Handle("/fr", testserver.Page("text/gemini; lang=\"fr,en\"", "# Bonjour\n"))
 	m.Handle("/latin1.txt", testserver.Page("text/plain; charset=iso-8859-1", "caf\xe9 <tag>"))
 	m.Handle("/pic.png", testserver.Page("image/png", "\x89PNG\r\n\x1a\nfake"))
 	m.Handle("/evil.html", testserver.Page("text/html", "<script>alert(document.cookie)</script>"))
@@ -98,17 +99,18 @@ func TestHTMLPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<title>Title &lt;b&gt; — propus gateway</title>",
-		"<h1>Title &lt;b&gt;</h1>",
-		"<p>Some text &amp; more</p>",
+		`<h1 dir="auto">Title &lt;b&gt;</h1>`,
+		`<p dir="auto">Some text &amp; more</p>`,
+		`<html lang="en">`,
 		`<span class="n">[1]</span> <a href="/gemini/` + host + `/next">Next page</a>`,
 		`<span class="n">[2]</span> <a href="/gemini/` + host + `/other.gmi">other.gmi</a>`,
 		`<span class="n">[3]</span> <a href="/gemini/other.example:1966/x?q=1">Another capsule</a>`,
 		`<a class="external" rel="noopener noreferrer nofollow" href="https://example.org/">The web</a> <span class="scheme">(https)</span>`,
-		"<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
-		"<blockquote>a quote</blockquote>",
+		"<ul>\n<li dir=\"auto\">one</li>\n<li dir=\"auto\">two</li>\n</ul>",
+		`<blockquote dir="auto">a quote</blockquote>`,
 		"<figcaption>ascii art</figcaption>",
 		`<pre aria-label="ascii art">  /\_/\</pre>`,
-		"<h2>Sub</h2>",
+		`<h2 dir="auto">Sub</h2>`,
 		`<span class="n">[5]</span> <span class="bad">Bad</span>`,
 		"<dt>URL</dt><dd>gemini://" + host + "/</dd>",
 		"<dt>Status</dt><dd>20 text/gemini</dd>",
@@ -162,6 +164,7 @@ func TestHTMLStatuses(t *testing.T) {
 		{"/cgi", 502, "", []string{"The script &lt;died&gt;"}},
 		{"/bad", 502, "", []string{"Bad request"}},
 		{"/members", 403, "", []string{"Members only", "client certificate"}},
+		{"/fr", 200, "", []string{`<html lang="fr">`}},
 		{"/latin1.txt", 200, "", []string{`<pre class="plain">café &lt;tag&gt;</pre>`}},
 		{"/pic.png", 200, "", []string{`<img src="/raw/` + host + `/pic.png"`}},
 	}
