@@ -152,35 +152,46 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
-// TestConnectionLimit: fetches in progress past MaxConnsPerClient are
-// refused while the others wait on a silent capsule.
+// TestConnectionLimit: fetches in progress past MaxConnsPerClient, or past
+// MaxConns, are refused while the others wait on a silent capsule.
 func TestConnectionLimit(t *testing.T) {
-	started := make(chan struct{}, 4)
-	release := make(chan struct{})
-	ts := capsule(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
-		started <- struct{}{}
-		<-release
-		w.WriteHeader(20, "text/gemini")
-	}))
-	g := local(ts.Port)
-	g.MaxConnsPerClient = 2
-	base := serve(t, g)
-	body := fmt.Sprintf(`{"url":"%s/"}`, ts.URL)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			apiCall(t, base, body)
-		}()
-	}
-	<-started
-	<-started
-	resp, got := apiCall(t, base, body)
-	close(release)
-	wg.Wait()
-	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "1" || !strings.Contains(got, "in progress") {
-		t.Errorf("third fetch: HTTP %d %s", resp.StatusCode, got)
+	for _, tt := range []struct {
+		name string
+		set  func(*Gateway)
+		want string
+	}{
+		{"per client", func(g *Gateway) { g.MaxConnsPerClient = 2 }, "too many fetches in progress from your address"},
+		{"in all", func(g *Gateway) { g.MaxConns = 2 }, "the gateway is busy"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			started := make(chan struct{}, 4)
+			release := make(chan struct{})
+			ts := capsule(t, testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+				started <- struct{}{}
+				<-release
+				w.WriteHeader(20, "text/gemini")
+			}))
+			g := local(ts.Port)
+			tt.set(g)
+			base := serve(t, g)
+			body := fmt.Sprintf(`{"url":"%s/"}`, ts.URL)
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					apiCall(t, base, body)
+				}()
+			}
+			<-started
+			<-started
+			resp, got := apiCall(t, base, body)
+			close(release)
+			wg.Wait()
+			if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "1" || !strings.Contains(got, tt.want) {
+				t.Errorf("third fetch: HTTP %d %s", resp.StatusCode, got)
+			}
+		})
 	}
 }
 

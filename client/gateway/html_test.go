@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"propus/testserver"
@@ -265,7 +266,12 @@ func queryEscape(s string) string {
 func TestPublicMode(t *testing.T) {
 	m := testserver.NewMux()
 	m.Handle("/.*", testserver.Page("text/gemini", "# open\n"))
-	m.Handle("/robots.txt", testserver.Page("text/plain", "User-agent: *\nDisallow: /all\n\nUser-agent: webproxy\nDisallow: /private\n"))
+	var robotsFetches atomic.Int32
+	m.HandleFunc("/robots.txt", func(w testserver.ResponseWriter, r *testserver.Request) {
+		robotsFetches.Add(1)
+		w.WriteHeader(20, "text/plain")
+		io.WriteString(w, "User-agent: *\nDisallow: /all\n\nUser-agent: webproxy\nDisallow: /private\n")
+	})
 	ts := testserver.NewServer(t, m)
 	g := local(ts.Port)
 	g.Public = true
@@ -276,6 +282,9 @@ func TestPublicMode(t *testing.T) {
 		if resp.StatusCode != code {
 			t.Errorf("%s: HTTP %d %s, want %d", path, resp.StatusCode, got, code)
 		}
+	}
+	if n := robotsFetches.Load(); n != 1 {
+		t.Errorf("robots.txt fetched %d times for 5 requests, want 1 (cached)", n)
 	}
 	if resp, got := apiCall(t, base, `{"url":"gemini://optout.example/"}`); resp.StatusCode != 403 ||
 		got != `{"success":false,"error":"Blocked: optout.example has asked not to be reached through this gateway"}` {
