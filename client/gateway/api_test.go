@@ -198,7 +198,9 @@ func TestAPIRequestErrors(t *testing.T) {
 		{"PUT", "/api/gemini/fetch", "application/json", `{}`, 405, `{"success":false,"error":"Method not allowed. Use POST."}`},
 		{"DELETE", "/api/gemini/fetch", "", "", 405, `{"success":false,"error":"Method not allowed. Use POST."}`},
 		{"POST", "/api/gopher/fetch", "application/json", `{}`, 404, `{"success":false,"error":"Not found"}`},
-		{"GET", "/api/", "", "", 404, `{"success":false,"error":"Not found"}`},
+		{"GET", "/api/", "", "", 405, `{"success":false,"error":"Method not allowed. Use POST."}`},
+		{"GET", "/api/gopher/fetch", "", "", 405, `{"success":false,"error":"Method not allowed. Use POST."}`},
+		{"POST", "/api/", "application/json", `{}`, 404, `{"success":false,"error":"Not found"}`},
 	}
 	for _, tt := range tests {
 		resp, got := do(t, tt.method, base+tt.path, tt.body, "Content-Type", tt.ctype)

@@ -122,8 +122,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (g *Gateway) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/gemini/fetch", g.serveFetch)
-	mux.HandleFunc("/api/gemini/fetch", methodNotAllowed)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/api/", methodNotAllowed)
+	mux.HandleFunc("POST /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "Not found")
 	})
 	mux.HandleFunc("GET /{$}", g.serveHome)
