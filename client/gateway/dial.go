@@ -19,6 +19,7 @@ type BlockedError struct {
 	Reason string // why, as a phrase
 }
 
+// Error says "Blocked: ", the target and why.
 func (e *BlockedError) Error() string {
 	return "Blocked: " + e.Target + " " + e.Reason
 }

@@ -17,11 +17,12 @@ import (
 // whole. The known-hosts decision is recorded in trust. The caller closes
 // the body and then calls release.
 func (g *Gateway) fetch(ctx context.Context, r *http.Request, u *url.URL, d time.Duration, trust *tofu.Result) (resp *client.Response, release func(), err error) {
-	if err := g.checkTarget(ctx, u); err != nil {
-		return nil, nil, err
-	}
 	release, err = g.limits.acquire(r, strings.ToLower(u.Hostname()))
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := g.checkTarget(ctx, u); err != nil { // after the limits: it may fetch robots.txt
+		release()
 		return nil, nil, err
 	}
 	c := g.client(d, trust)

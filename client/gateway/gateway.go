@@ -27,8 +27,10 @@ const (
 	DefaultClientBurst       = 20
 	DefaultHostRate          = rate.Limit(5) // fetches a second per capsule
 	DefaultHostBurst         = 20
-	MaxRequestBody           = 1 << 20
 )
+
+// MaxRequestBody caps the body of an API request: 1 MiB, as Port of Call.
+const MaxRequestBody = 1 << 20
 
 // A Gateway serves Port of Call's POST /api/gemini/fetch and an HTML view
 // of Gemini space. Its zero value is a safe gateway for one person on

@@ -50,6 +50,7 @@ type LimitError struct {
 	RetryAfter time.Duration // when to try again
 }
 
+// Error says "Too many requests: ", which limit and when to retry.
 func (e *LimitError) Error() string {
 	return "Too many requests: " + e.What + "; retry after " + strconv.Itoa(retrySeconds(e.RetryAfter)) + " s"
 }
