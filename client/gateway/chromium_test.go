@@ -178,7 +178,10 @@ func TestChromium(t *testing.T) {
 		messages, stop := context.WithTimeout(ctx, 20*time.Second)
 		defer stop()
 		console := chromedp.Console(messages)
-		within(t, ctx, chromedp.Navigate(base+"/gemini/"+host+"/"))
+		within(t, ctx, chromedp.Navigate(base+"/gemini/"+host+"/hostile"), chromedp.Click("p.link .bad"))
+		if v := run(t, ctx, chromedp.Evaluate[string](`typeof window.pwned`)); v != "undefined" {
+			t.Fatalf("window.pwned is %s: the capsule's script ran", v)
+		}
 		// What a capsule could slip past the template, were there a hole:
 		// an inline script and an inline handler.
 		run(t, ctx, chromedp.Evaluate[bool](`

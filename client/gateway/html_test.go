@@ -70,6 +70,8 @@ func capsuleMux(t *testing.T) *testserver.TestServer {
 	m.Handle("/fr", testserver.Page("text/gemini; lang=\"fr,en\"", "# Bonjour\n"))
 	m.Handle("/latin1.txt", testserver.Page("text/plain; charset=iso-8859-1", "caf\xe9 <tag>"))
 	m.Handle("/pic.png", testserver.Page("image/png", "\x89PNG\r\n\x1a\nfake"))
+	m.Handle("/hostile", testserver.Page("text/gemini", "# <script>window.pwned = 1</script>\n"+
+		"<img src=x onerror=\"window.pwned = 2\">\n=> javascript:window.pwned=3 click me\n```<script>window.pwned=4</script>\n</pre><script>window.pwned=5</script>\n```\n"))
 	m.Handle("/evil.html", testserver.Page("text/html", "<script>alert(document.cookie)</script>"))
 	m.Handle("/evil.svg", testserver.Page("image/svg+xml", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"))
 	m.Handle("/file.zip", testserver.Page("application/zip", "PK"))
