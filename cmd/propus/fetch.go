@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"propus/browser/sanitize"
 	"propus/client"
+	"propus/client/gateway"
 	"propus/client/identity"
 	"propus/tofu"
 )
@@ -33,20 +33,6 @@ server's certificate changed; 1 when a file on disk is broken.
 
 With --json, prints {"success":true,"status":20,"meta":"…","body":"…"} or
 {"success":false,"error":"…"} instead, with the same exit codes.`
-
-// fetchResult is the JSON that `fetch --json` prints: the Port of Call
-// shape.
-type fetchResult struct {
-	Success bool   `json:"success"`
-	Status  int    `json:"status,omitempty"`
-	Meta    string `json:"meta"`
-	Body    string `json:"body"`
-}
-
-type fetchError struct {
-	Success bool   `json:"success"`
-	Error   string `json:"error"`
-}
 
 func runFetch(e *env, args []string) int {
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
@@ -66,7 +52,7 @@ func runFetch(e *env, args []string) int {
 
 	fail := func(code int, err error) int {
 		if *jsonOut {
-			writeJSON(e.stdout, fetchError{Success: false, Error: jsonError(err)})
+			gateway.WriteJSON(e.stdout, gateway.ErrorResult{Success: false, Error: gateway.ErrorText(err)})
 		} else {
 			fmt.Fprintf(e.stderr, "propus: %s\n", sanitize.Text(err.Error()))
 		}
@@ -131,11 +117,11 @@ func runFetch(e *env, args []string) int {
 	defer resp.Body.Close()
 
 	if *jsonOut {
-		body, err := io.ReadAll(resp.Body)
+		res, err := gateway.NewResult(resp)
 		if err != nil {
 			return fail(exitError, err)
 		}
-		writeJSON(e.stdout, fetchResult{Success: true, Status: int(resp.RawStatus), Meta: resp.Meta, Body: string(body)})
+		gateway.WriteJSON(e.stdout, res)
 		return statusExit(resp.Status)
 	}
 
@@ -162,31 +148,6 @@ func fetchOnce(ctx context.Context, c *client.Client, req *client.Request, follo
 		return client.ErrUseLastResponse
 	}})
 	return resp, via[len(via)-1], err
-}
-
-// jsonError is the error text of `fetch --json`: the Port of Call strings
-// for a timeout, an empty reply and a body over the cap, else the error.
-func jsonError(err error) string {
-	var tooLarge *client.TooLargeError
-	switch {
-	case errors.Is(err, client.ErrTimeout):
-		return client.ErrTimeout.Error()
-	case errors.Is(err, client.ErrNoResponse):
-		return client.ErrNoResponse.Error()
-	case errors.As(err, &tooLarge):
-		return tooLarge.Error()
-	}
-	var ue *client.URLError
-	if errors.As(err, &ue) && ue.URL == "" {
-		return ue.Reason
-	}
-	return err.Error()
-}
-
-func writeJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
 }
 
 // writeBody copies the body to the file named out (through a temporary

@@ -40,6 +40,7 @@ var commands = []command{
 	{"hosts", "list or forget known hosts", runHosts},
 	{"bookmarks", "import, export or list bookmarks", runBookmarks},
 	{"feeds", "subscribe to feeds, refresh them, print what is new", runFeeds},
+	{"gateway", "serve Port of Call's HTTP API and Gemini as HTML, safe by default", runGateway},
 	{"config", "print the effective config and where it is read from", runConfig},
 }
 

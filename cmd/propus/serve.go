@@ -116,9 +116,21 @@ func runServe(e *env, args []string) int {
 	return exitOK
 }
 
+// shutdowner is what runUntil runs: a testserver.Server or an http.Server.
+type shutdowner interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
 // serveUntil serves on ln until ctx is done, then shuts down, letting
 // responses in flight finish for up to 10 seconds.
 func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) error {
+	return runUntil(ctx, srv, ln, testserver.ErrServerClosed)
+}
+
+// runUntil is serveUntil for any server; closed is the error its Serve
+// returns after Shutdown.
+func runUntil(ctx context.Context, srv shutdowner, ln net.Listener, closed error) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -129,7 +141,7 @@ func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) er
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err := srv.Shutdown(sctx)
-	if serr := <-errc; !errors.Is(serr, testserver.ErrServerClosed) {
+	if serr := <-errc; !errors.Is(serr, closed) {
 		return serr
 	}
 	return err
