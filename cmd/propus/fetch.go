@@ -8,12 +8,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"time"
 
+	"propus/browser/content"
 	"propus/browser/sanitize"
 	"propus/client"
 	"propus/client/gateway"
@@ -28,11 +31,18 @@ first use); a changed certificate is refused.
 
 Exit codes: 0 for a 2x response; 1, 3, 4, 5, 6 for a 1x, 3x, 4x, 5x, 6x
 response; 2 for a usage error or a bad URL; 7 for a network or protocol
-error (timeout, no response, malformed header, body too large); 8 when the
+error (timeout, no response, malformed header, body too large, a redirect
+under --follow that loops, goes on too long or names no target); 8 when the
 server's certificate changed; 1 when a file on disk is broken.
 
+On a terminal a text body is decoded from its charset and stripped of
+control sequences; any other body is not written there (propus says its
+type and size: save it with -o). A pipe or -o gets the bytes as received;
+-o files get the mode downloads get.
+
 With --json, prints {"success":true,"status":20,"meta":"…","body":"…"} or
-{"success":false,"error":"…"} instead, with the same exit codes.`
+{"success":false,"error":"…"} instead, with the same exit codes: any
+response, 1x to 6x, is "success":true, as with Port of Call.`
 
 func runFetch(e *env, args []string) int {
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
@@ -109,7 +119,7 @@ func runFetch(e *env, args []string) int {
 		case errors.As(err, &changed):
 			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, delete the line for %s from %s and fetch again.",
 				changed, changed.Address, e.paths.knownHosts))
-		case errors.As(err, new(*client.URLError)), errors.As(err, new(*client.RedirectError)):
+		case errors.As(err, new(*client.URLError)):
 			return fail(exitUsage, err)
 		}
 		return fail(exitError, err)
@@ -126,7 +136,7 @@ func runFetch(e *env, args []string) int {
 	}
 
 	fmt.Fprintf(e.stderr, "%d %s %s\n", resp.RawStatus, resp.Status, sanitize.Line(resp.Meta))
-	if err := writeBody(resp, *outFile, e.stdout); err != nil {
+	if err := writeBody(resp, *outFile, e.stdout, isTerminal(e.stdout), e.stderr); err != nil {
 		return fail(exitError, err)
 	}
 	if resp.Truncated() {
@@ -152,28 +162,28 @@ func fetchOnce(ctx context.Context, c *client.Client, req *client.Request, follo
 
 // writeBody copies the body to the file named out (through a temporary
 // file renamed into place, so an error never leaves half a file), or to
-// stdout, with control sequences stripped when stdout is a terminal.
-func writeBody(resp *client.Response, out string, stdout io.Writer) error {
+// stdout. On a terminal (tty) a text body is decoded from its charset and
+// stripped of control sequences, and any other body is not written:
+// stderr says what it was and how to save it.
+func writeBody(resp *client.Response, out string, stdout io.Writer, tty bool, stderr io.Writer) error {
 	if out != "" {
-		tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".part*")
-		if err != nil {
-			return err
-		}
-		defer os.Remove(tmp.Name())
-		if _, err := io.Copy(tmp, resp.Body); err != nil {
-			tmp.Close()
-			return err
-		}
-		if err := tmp.Close(); err != nil {
-			return err
-		}
-		return os.Rename(tmp.Name(), out)
+		return writeFile(out, resp.Body)
 	}
-	if !isTerminal(stdout) {
+	if !tty {
 		_, err := io.Copy(stdout, resp.Body)
 		return err
 	}
-	r := bufio.NewReader(resp.Body)
+	kind, mime, charset, _ := content.Classify(resp.Meta)
+	if kind == content.Downloadable {
+		n, err := io.Copy(io.Discard, resp.Body)
+		fmt.Fprintf(stderr, "propus: not written to the terminal: %s, %s; save it with -o FILE\n", sanitize.Line(mime), content.HumanSize(n))
+		return err
+	}
+	body, err := content.Decoder(resp.Body, charset)
+	if err != nil {
+		fmt.Fprintf(stderr, "propus: %s; showing the bytes as they are\n", sanitize.Line(err.Error()))
+	}
+	r := bufio.NewReader(body)
 	for {
 		line, err := r.ReadString('\n')
 		io.WriteString(stdout, sanitize.Text(line))
@@ -184,6 +194,33 @@ func writeBody(resp *client.Response, out string, stdout io.Writer) error {
 			return err
 		}
 	}
+}
+
+// writeFile writes r to path whole or not at all: to a new file beside
+// it, created with the mode downloads get (0666 less the umask), renamed
+// into place.
+func writeFile(path string, r io.Reader) error {
+	var tmp *os.File
+	var err error
+	for i := 0; ; i++ {
+		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part"+strconv.Itoa(os.Getpid()+i))
+		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil || !errors.Is(err, fs.ErrExist) || i > 100 {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"propus/client"
 	"propus/client/identity"
 	"propus/testserver"
 	"propus/tofu"
@@ -205,5 +207,71 @@ func TestFetchIdentity(t *testing.T) {
 	defer s.mu.Unlock()
 	if len(s.clients) != 1 || s.clients[0] == nil || s.clients[0].Subject.CommonName != "alice" {
 		t.Errorf("the server saw client certificates %v", s.clients)
+	}
+}
+
+// On a terminal a declared charset is decoded and a body that is not text
+// is not written (stderr says its type and size, and how to save it); a
+// pipe gets the bytes as received.
+func TestFetchToTerminal(t *testing.T) {
+	s := newServer(t, func(req string) string {
+		if strings.HasSuffix(req, "/png") {
+			return "20 image/png\r\n\x89PNG\r\n\x1a\n" + strings.Repeat("\x00", 2000)
+		}
+		return "20 text/gemini; charset=iso-8859-1\r\n# Caf\xe9\r\n"
+	})
+	get := func(path string, tty bool) (string, string) {
+		u, err := client.ParseURL(s.url(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := (&client.Client{}).Do(t.Context(), &client.Request{URL: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out, errOut bytes.Buffer
+		if err := writeBody(resp, "", &out, tty, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errOut.String()
+	}
+	if out, _ := get("/", true); out != "# Café\n" {
+		t.Errorf("a Latin-1 page on a terminal: %q", out)
+	}
+	if out, _ := get("/", false); out != "# Caf\xe9\r\n" {
+		t.Errorf("a Latin-1 page to a pipe: %q", out)
+	}
+	out, errOut := get("/png", true)
+	if out != "" || !strings.Contains(errOut, "not written to the terminal: image/png, 2.0 KiB; save it with -o FILE") {
+		t.Errorf("a PNG on a terminal: stdout %q, stderr %q", out, errOut)
+	}
+}
+
+// A redirect that fails under --follow is a protocol error (7), not a
+// usage error; -o files get the mode downloads get.
+func TestFetchFollowFailsAndFileMode(t *testing.T) {
+	s := newServer(t, func(req string) string {
+		switch {
+		case strings.HasSuffix(req, "/loop"):
+			return "30 /loop\r\n"
+		case strings.HasSuffix(req, "/empty"):
+			return "30 \r\n"
+		}
+		return "20 application/octet-stream\r\nbytes"
+	})
+	for _, path := range []string{"/loop", "/empty"} {
+		if code, _, errOut := propus(t, "fetch", "--follow", s.url(path)); code != exitError {
+			t.Errorf("--follow %s: exit %d (want %d), %q", path, code, exitError, errOut)
+		}
+	}
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	out := filepath.Join(t.TempDir(), "file.bin")
+	if code, _, errOut := propus(t, "fetch", "-o", out, s.url("/f")); code != 0 {
+		t.Fatalf("exit %d, %q", code, errOut)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("-o made %v, %v; want mode 0644 as downloads", st.Mode(), err)
 	}
 }
