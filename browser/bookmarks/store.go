@@ -60,7 +60,7 @@ type NotFoundError struct {
 
 // Error names the URL.
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("bookmarks: no bookmark for %s", e.URL)
+	return fmt.Sprintf("no bookmark for %s", e.URL)
 }
 
 // ExistsError is returned by Update when the new URL already has another
@@ -71,7 +71,7 @@ type ExistsError struct {
 
 // Error names the URL.
 func (e *ExistsError) Error() string {
-	return fmt.Sprintf("bookmarks: %s is already bookmarked", e.URL)
+	return fmt.Sprintf("%s is already bookmarked", e.URL)
 }
 
 // Open returns a store backed by the XBEL file at path. A missing file is an
@@ -176,7 +176,7 @@ func (s *Store) Folders() []string {
 func (s *Store) Add(b Bookmark) error {
 	b = clean(b)
 	if err := client.CheckURL(b.URL); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		if i := index(bs, b.URL); i >= 0 {
@@ -230,7 +230,7 @@ func (s *Store) Update(oldURL string, b Bookmark) error {
 	oldURL = strings.TrimSpace(oldURL)
 	b = clean(b)
 	if err := client.CheckURL(b.URL); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		i := index(bs, oldURL)

@@ -112,8 +112,8 @@ type NotFoundError struct {
 	URL string
 }
 
-// Error returns "feeds: no subscription to URL".
-func (e *NotFoundError) Error() string { return "feeds: no subscription to " + e.URL }
+// Error returns "no subscription to URL".
+func (e *NotFoundError) Error() string { return "no subscription to " + e.URL }
 
 // Open returns a store backed by the file at path. A missing file holds no
 // subscriptions; neither the file nor its directory is created until the
@@ -322,7 +322,7 @@ func (s *Store) Find(url string) (Subscription, bool) {
 func (s *Store) Subscribe(url, title string) error {
 	url, title = strings.TrimSpace(url), cleanText(title)
 	if err := client.CheckURL(url); err != nil {
-		return fmt.Errorf("feeds: %w", err)
+		return err
 	}
 	now := s.now()
 	return s.update(func(st *state) error {

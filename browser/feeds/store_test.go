@@ -174,7 +174,7 @@ func TestSubscribeUnsubscribe(t *testing.T) {
 		}
 		err := s.Unsubscribe("gemini://b/")
 		var nf *NotFoundError
-		if !errors.As(err, &nf) || nf.URL != "gemini://b/" || err.Error() != "feeds: no subscription to gemini://b/" {
+		if !errors.As(err, &nf) || nf.URL != "gemini://b/" || err.Error() != "no subscription to gemini://b/" {
 			t.Errorf("%q: Unsubscribe twice: %v", path, err)
 		}
 		if s.Err() != nil {

@@ -31,7 +31,7 @@ func TestFeeds(t *testing.T) {
 	mux.HandleStrict("/away/", testserver.Raw("31 "+strings.Replace(log, "127.0.0.1", "localhost", 1)+"\r\n"))
 
 	want(t, args("feeds list"), exitOK, "No subscriptions", "")
-	want(t, args("feeds add "+s.URL+"/plain"), exitFailure, "", "not subscribed: feeds: not a feed")
+	want(t, args("feeds add "+s.URL+"/plain"), exitFailure, "", "not subscribed: not a feed")
 	// A redirect within the host is followed; the subscription is to the
 	// address asked for.
 	want(t, args("feeds add "+s.URL+"/moved/"), exitOK, "Subscribed to Tiny log", "")
