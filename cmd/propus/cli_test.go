@@ -204,10 +204,14 @@ func TestHosts(t *testing.T) {
 	}
 	want(t, args("hosts forget EXAMPLE.com"), exitOK, "Forgot example.com:1965", "")
 	want(t, args("hosts forget example.com:1965"), exitFailure, "", "example.com:1965 is not a known host")
-	want(t, args("hosts forget 2001:db8::1"), exitOK, "Forgot [2001:db8::1]:1965", "")
+	want(t, args("hosts forget gemini://[2001:db8::1]/some/page?q"), exitOK, "Forgot [2001:db8::1]:1965", "")
 	want(t, args("hosts list"), exitOK, "No known hosts", "")
+	os.WriteFile(file, []byte(knownHosts), 0o600)
+	want(t, args("hosts forget gemini://Example.COM:1965/"), exitOK, "Forgot example.com:1965", "")
+	want(t, args("hosts forget https://example.org/"), exitUsage, "", "not a gemini URL")
+	want(t, args("hosts forget 2001:db8::1"), exitOK, "Forgot [2001:db8::1]:1965", "")
 	want(t, []string{"hosts", "forget", "bad host"}, exitUsage, "", "invalid address")
-	want(t, args("hosts forget"), exitUsage, "", "HOST[:PORT] is required")
+	want(t, args("hosts forget"), exitUsage, "", "HOST[:PORT]|URL is required")
 	want(t, args("hosts list extra"), exitUsage, "", "unexpected argument")
 
 	broken := []byte(knownHosts + "garbage\n")
