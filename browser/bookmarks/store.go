@@ -191,21 +191,35 @@ func (s *Store) Add(b Bookmark) error {
 	})
 }
 
+// Skipped is a bookmark that Import left out, and why.
+type Skipped struct {
+	Bookmark Bookmark
+	// Reason is "already bookmarked", "listed twice in the file" or "not
+	// a URL propus can open" followed by what is wrong with it.
+	Reason string
+}
+
 // Import adds every bookmark of bs whose URL is not bookmarked yet, in one
-// write, and returns how many it added. Existing bookmarks are left as
-// they are; bookmarks with an unusable URL are skipped.
-func (s *Store) Import(bs []Bookmark) (added int, err error) {
-	var in []Bookmark
-	for _, b := range bs {
-		b = clean(b)
-		if client.CheckURL(b.URL) == nil {
-			in = append(in, b)
-		}
-	}
+// write, and returns how many it added and the ones it skipped, in the
+// order of bs: those already bookmarked (which are left as they are),
+// those whose URL comes a second time in bs, and those with an unusable
+// URL.
+func (s *Store) Import(bs []Bookmark) (added int, skipped []Skipped, err error) {
 	err = s.update(func(cur []Bookmark) ([]Bookmark, bool, error) {
+		added, skipped = 0, nil
+		before := len(cur)
 		now := s.now()
-		for _, b := range in {
-			if index(cur, b.URL) >= 0 {
+		for _, b := range bs {
+			b = clean(b)
+			if err := client.CheckURL(b.URL); err != nil {
+				skipped = append(skipped, Skipped{b, "not a URL propus can open (" + err.Error() + ")"})
+				continue
+			}
+			if i := index(cur, b.URL); i >= before {
+				skipped = append(skipped, Skipped{b, "listed twice in the file"})
+				continue
+			} else if i >= 0 {
+				skipped = append(skipped, Skipped{b, "already bookmarked"})
 				continue
 			}
 			if b.Added.IsZero() {
@@ -217,9 +231,9 @@ func (s *Store) Import(bs []Bookmark) (added int, err error) {
 		return cur, added > 0, nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return added, nil
+	return added, skipped, nil
 }
 
 // Update replaces the bookmark for oldURL with b: a new title, URL, folder

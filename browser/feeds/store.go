@@ -442,6 +442,21 @@ func (s *Store) Entries() []Entry {
 	return out
 }
 
+// Unique returns es with each URL once, the first of its entries kept: a
+// post of a gemlog and of its Atom twin is one entry, where Entries has
+// one per feed. about:feeds and `propus feeds new` list what it returns.
+func Unique(es []Entry) []Entry {
+	seen := make(map[string]bool, len(es))
+	out := es[:0:0]
+	for _, e := range es {
+		if !seen[e.URL] {
+			seen[e.URL] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // newer orders entries newest first: by Published, then Seen, then URL.
 func newer(a, b Entry) int {
 	if c := b.Published.Compare(a.Published); c != 0 {

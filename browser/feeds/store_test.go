@@ -572,3 +572,19 @@ func TestLongTitlesAndURLs(t *testing.T) {
 		t.Errorf("ParseGemfeed: %v", err)
 	}
 }
+
+func TestUnique(t *testing.T) {
+	es := []Entry{
+		{Feed: "gemini://a/", URL: "gemini://a/2"},
+		{Feed: "gemini://a/atom.xml", URL: "gemini://a/2"},
+		{Feed: "gemini://a/", URL: "gemini://a/1"},
+		{Feed: "gemini://a/atom.xml", URL: "gemini://a/1"},
+	}
+	got := Unique(es)
+	if len(got) != 2 || got[0] != es[0] || got[1] != es[2] {
+		t.Errorf("Unique = %+v", got)
+	}
+	if len(es) != 4 || es[1].Feed != "gemini://a/atom.xml" {
+		t.Errorf("Unique changed its argument: %+v", es)
+	}
+}

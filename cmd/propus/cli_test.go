@@ -238,8 +238,12 @@ func TestBookmarks(t *testing.T) {
 	file := filepath.Join(dir, "bookmarks.xml")
 	os.WriteFile(file, []byte(amfora), 0o600)
 	want(t, args("bookmarks list"), exitOK, "No bookmarks", "")
-	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 2 bookmarks (1 skipped", "")
-	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 0 bookmarks (3 skipped", "")
+	want(t, []string{"bookmarks", "import", file}, exitOK,
+		"Imported 2 bookmarks; skipped 1 bookmark:\n  gemini://a.example/ A again: listed twice in the file\n", "")
+	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 0 bookmarks; skipped 3 bookmarks:\n"+
+		"  gemini://a.example/ Station A: already bookmarked\n"+
+		"  gemini://b.example/ B: already bookmarked\n"+
+		"  gemini://a.example/ A again: already bookmarked\n", "")
 	out := want(t, args("bookmarks list"), exitOK, "Station A", "")
 	if !strings.Contains(out, "gemini://b.example/") || strings.Contains(out, "A again") {
 		t.Errorf("bookmarks list:\n%s", out)
@@ -252,6 +256,9 @@ func TestBookmarks(t *testing.T) {
 	}
 	want(t, args("bookmarks export --format XBEL"), exitOK, "<xbel", "")
 
+	one := filepath.Join(dir, "one.xml")
+	os.WriteFile(one, []byte(`<xbel><bookmark href="gemini://c.example/"><title>C</title></bookmark></xbel>`), 0o600)
+	want(t, []string{"bookmarks", "import", one}, exitOK, "Imported 1 bookmark.\n", "")
 	want(t, args("bookmarks export --format html"), exitUsage, "", `unknown --format "html"`)
 	want(t, args("bookmarks import"), exitUsage, "", "FILE is required")
 	want(t, []string{"bookmarks", "import", filepath.Join(dir, "nope.xml")}, exitFailure, "", "nope.xml")
