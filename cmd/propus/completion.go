@@ -25,12 +25,9 @@ var completionWriters = map[string]func(io.Writer, []cliSpec){
 func runCompletion(e *env, args []string) int {
 	fs := flag.NewFlagSet("completion", flag.ContinueOnError)
 	fs.Usage = usageFunc(fs, "bash|zsh|fish", completionHelp)
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	pos, code, ok := parseSub(e, fs, args, "SHELL")
+	if !ok {
 		return code
-	}
-	if len(pos) != 1 {
-		return usagef(e, fs, "one SHELL is required: bash, zsh or fish")
 	}
 	write, ok := completionWriters[pos[0]]
 	if !ok {

@@ -14,12 +14,8 @@ To install it: propus man > ~/.local/share/man/man1/propus.1`
 func runMan(e *env, args []string) int {
 	fs := flag.NewFlagSet("man", flag.ContinueOnError)
 	fs.Usage = usageFunc(fs, "", manHelp)
-	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
-	if done {
+	if _, code, ok := parseSub(e, fs, args); !ok {
 		return code
-	}
-	if len(pos) > 0 {
-		return usagef(e, fs, "unexpected argument %q", pos[0])
 	}
 	writeMan(e.stdout, allSpecs())
 	return exitOK

@@ -107,6 +107,6 @@ func TestCompletion(t *testing.T) {
 			}
 		})
 	}
-	want(t, args("completion"), exitUsage, "", "one SHELL is required")
+	want(t, args("completion"), exitUsage, "", "SHELL is required")
 	want(t, args("completion tcsh"), exitUsage, "", `unknown shell "tcsh"`)
 }
