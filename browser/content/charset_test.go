@@ -162,3 +162,28 @@ func TestDecoderKnowsXText(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecoder decodes 1 MiB of text in a single-byte, an EBCDIC and a
+// four-byte charset, streaming through a 32 KiB buffer as the browser does.
+func BenchmarkDecoder(b *testing.B) {
+	line := "Caf\xe9 cr\xe8me, na\xefve fa\xe7ade: plain text for the decoder. "
+	for _, tt := range []struct{ charset, body string }{
+		{"ISO-8859-1", line},
+		{"IBM037", "\xc3\x81\x86Q@\x83\x99T\x94\x85k@\x95\x81\xa7\xa5\x85"},
+		{"UTF-32LE", "h\x00\x00\x00\xe9\x00\x00\x00\xac\x20\x00\x00 \x00\x00\x00"},
+	} {
+		body := []byte(strings.Repeat(tt.body, (1<<20)/len(tt.body)))
+		b.Run(tt.charset, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			buf := make([]byte, 32<<10)
+			for b.Loop() {
+				r, _ := Decoder(bytes.NewReader(body), tt.charset)
+				for {
+					if _, err := r.Read(buf); err != nil {
+						break
+					}
+				}
+			}
+		})
+	}
+}
