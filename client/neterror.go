@@ -65,10 +65,10 @@ func (s Stage) during() string {
 // the handshake, a TLS handshake that fails); errors.Is and errors.As reach Err, the error from
 // package net, crypto/tls or syscall.
 type NetError struct {
-	Stage    Stage
+	Stage    Stage  // how far the request had got
 	Address  string // the HOST:PORT the request went to
 	Received int64  // body bytes read before the failure (StageBody)
-	Err      error
+	Err      error  // the error from package net, crypto/tls or io
 }
 
 func (e *NetError) Error() string {
@@ -111,6 +111,7 @@ func (e *NetError) Error() string {
 	return msg
 }
 
+// Unwrap returns e.Err.
 func (e *NetError) Unwrap() error { return e.Err }
 
 // netError returns err as a *NetError when it is a network failure that
