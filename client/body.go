@@ -52,7 +52,7 @@ func (b *body) Read(p []byte) (int, error) {
 		b.err = io.EOF
 		b.Close()
 	case err != nil:
-		b.err = b.client.wrap(b.ctx, err, fmt.Sprintf("no data from %s for %s", b.address, b.idle), "reading the body from "+b.address)
+		b.err = b.client.wrap(b.ctx, err, fmt.Sprintf("no data from %s for %s", b.address, b.idle), StageBody, b.address, b.n)
 		b.Close()
 	}
 	return n, b.err

@@ -65,7 +65,7 @@ type Client struct {
 // Do sends req and returns the response once its header has arrived. A
 // non-2x status is not an error. The caller must close the response's
 // Body. Errors wrap ErrTimeout, ErrNoResponse, a *HeaderError, a *URLError,
-// the context's error, or the TrustCertificate hook's error.
+// a *NetError, the context's error, or the TrustCertificate hook's error.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if ctx == nil {
 		panic("client: nil context")
@@ -102,18 +102,18 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	d := orDefault(c.HandshakeTimeout, DefaultHandshakeTimeout)
 	conn.SetDeadline(time.Now().Add(d))
 	if err := conn.HandshakeContext(ctx); err != nil {
-		return fail(c.wrap(ctx, err, fmt.Sprintf("the TLS handshake with %s did not finish within %s", address, d), "TLS handshake with "+address))
+		return fail(c.wrap(ctx, err, fmt.Sprintf("the TLS handshake with %s did not finish within %s", address, d), StageHandshake, address, 0))
 	}
 
 	d = orDefault(c.HeaderTimeout, DefaultHeaderTimeout)
 	conn.SetDeadline(time.Now().Add(d))
 	if _, err := io.WriteString(conn, u.String()+"\r\n"); err != nil {
-		return fail(c.wrap(ctx, err, "sending the request to "+address+" timed out", "sending the request to "+address))
+		return fail(c.wrap(ctx, err, "sending the request to "+address+" timed out", StageRequest, address, 0))
 	}
 	br := bufio.NewReaderSize(conn, 16<<10)
 	status, meta, err := ReadHeader(br)
 	if err != nil {
-		return fail(c.wrap(ctx, err, fmt.Sprintf("no response header from %s within %s", address, d), "reading the response header from "+address))
+		return fail(c.wrap(ctx, err, fmt.Sprintf("no response header from %s within %s", address, d), StageHeader, address, 0))
 	}
 
 	state := conn.ConnectionState()
@@ -159,11 +159,7 @@ func (c *Client) dial(ctx context.Context, addr string) (net.Conn, error) {
 		if ctx.Err() == nil && dctx.Err() != nil {
 			return nil, fmt.Errorf("%w: could not connect to %s within %s", ErrTimeout, addr, d)
 		}
-		var op *net.OpError
-		if errors.As(err, &op) && op.Err != nil {
-			err = op.Err // "connect: connection refused", without the address again
-		}
-		return nil, c.wrap(ctx, err, fmt.Sprintf("could not connect to %s within %s", addr, d), "connecting to "+addr)
+		return nil, c.wrap(ctx, err, fmt.Sprintf("could not connect to %s within %s", addr, d), StageConnect, addr, 0)
 	}
 	return conn, nil
 }
@@ -239,22 +235,28 @@ func (a addressCache) Put(key string, s *tls.ClientSessionState) {
 	a.ClientSessionCache.Put(a.address+" "+key, s)
 }
 
-// wrap turns an I/O error into the error Do returns: the context's error
-// when it is done, ErrTimeout with what timed out, or err with context.
-func (c *Client) wrap(ctx context.Context, err error, timeout, op string) error {
+// wrap turns an error of a request's stage at address into the error Do
+// returns: the context's error when it is done, ErrTimeout with what timed
+// out, ErrNoResponse, a *HeaderError, a *NetError for the network failures
+// that it words, or else err with what was being done. received is the
+// number of body bytes read so far.
+func (c *Client) wrap(ctx context.Context, err error, timeout string, stage Stage, address string, received int64) error {
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("%s: %w", op, ctx.Err())
+		return fmt.Errorf("%s: %w", stage.doing(address), ctx.Err())
 	case isTimeout(err):
 		return fmt.Errorf("%w: %s", ErrTimeout, timeout)
 	case errors.Is(err, ErrNoResponse):
-		return fmt.Errorf("%w (%s closed the connection)", ErrNoResponse, strings.TrimPrefix(op, "reading the response header from "))
+		return fmt.Errorf("%w (%s closed the connection)", ErrNoResponse, address)
 	}
 	var he *HeaderError
 	if errors.As(err, &he) {
 		return err
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	if ne := netError(err, stage, address, received); ne != nil {
+		return ne
+	}
+	return fmt.Errorf("%s: %w", stage.doing(address), err)
 }
 
 func isTimeout(err error) bool {

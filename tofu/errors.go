@@ -10,7 +10,7 @@ import (
 
 // ErrNoCertificate is returned when a check or a trust is asked for without
 // a certificate.
-var ErrNoCertificate = errors.New("tofu: no certificate")
+var ErrNoCertificate = errors.New("no certificate")
 
 // ChangedError is returned by Check (and TOFU) when an address presents a
 // key other than the pinned one while the pinned certificate has not yet
@@ -34,7 +34,7 @@ type ChangedError struct {
 
 // Error names the address and both fingerprints.
 func (e *ChangedError) Error() string {
-	return fmt.Sprintf("tofu: the certificate of %s changed before its pin expired: "+
+	return fmt.Sprintf("the certificate of %s changed before its pin expired: "+
 		"the pinned key is %s (valid until %s), the presented key is %s (valid until %s); "+
 		"this may be a man-in-the-middle attack, so the new certificate was not trusted",
 		e.Address, e.Old.Fingerprint, e.Old.Expires.Format(time.DateOnly),

@@ -188,7 +188,7 @@ func TestFailedWriteKeepsOldFile(t *testing.T) {
 		t.Fatalf("child: %v", err)
 	}
 	t.Logf("child: %s", stdout.String())
-	if !strings.Contains(stdout.String(), "not saved") || !strings.Contains(stdout.String(), "atomicfile: writing") {
+	if !strings.Contains(stdout.String(), "not saved") || !strings.Contains(stdout.String(), "not saved to "+path+": writing") {
 		t.Errorf("the error was %q", stdout.String())
 	}
 	if data, _ := os.ReadFile(path); string(data) != amforaSample {

@@ -60,7 +60,7 @@ type NotFoundError struct {
 
 // Error names the URL.
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("bookmarks: no bookmark for %s", e.URL)
+	return fmt.Sprintf("no bookmark for %s", e.URL)
 }
 
 // ExistsError is returned by Update when the new URL already has another
@@ -71,7 +71,7 @@ type ExistsError struct {
 
 // Error names the URL.
 func (e *ExistsError) Error() string {
-	return fmt.Sprintf("bookmarks: %s is already bookmarked", e.URL)
+	return fmt.Sprintf("%s is already bookmarked", e.URL)
 }
 
 // Open returns a store backed by the XBEL file at path. A missing file is an
@@ -176,7 +176,7 @@ func (s *Store) Folders() []string {
 func (s *Store) Add(b Bookmark) error {
 	b = clean(b)
 	if err := client.CheckURL(b.URL); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		if i := index(bs, b.URL); i >= 0 {
@@ -191,21 +191,35 @@ func (s *Store) Add(b Bookmark) error {
 	})
 }
 
+// Skipped is a bookmark that Import left out, and why.
+type Skipped struct {
+	Bookmark Bookmark
+	// Reason is "already bookmarked", "listed twice in the file" or "not
+	// a URL propus can open" followed by what is wrong with it.
+	Reason string
+}
+
 // Import adds every bookmark of bs whose URL is not bookmarked yet, in one
-// write, and returns how many it added. Existing bookmarks are left as
-// they are; bookmarks with an unusable URL are skipped.
-func (s *Store) Import(bs []Bookmark) (added int, err error) {
-	var in []Bookmark
-	for _, b := range bs {
-		b = clean(b)
-		if client.CheckURL(b.URL) == nil {
-			in = append(in, b)
-		}
-	}
+// write, and returns how many it added and the ones it skipped, in the
+// order of bs: those already bookmarked (which are left as they are),
+// those whose URL comes a second time in bs, and those with an unusable
+// URL.
+func (s *Store) Import(bs []Bookmark) (added int, skipped []Skipped, err error) {
 	err = s.update(func(cur []Bookmark) ([]Bookmark, bool, error) {
+		added, skipped = 0, nil
+		before := len(cur)
 		now := s.now()
-		for _, b := range in {
-			if index(cur, b.URL) >= 0 {
+		for _, b := range bs {
+			b = clean(b)
+			if err := client.CheckURL(b.URL); err != nil {
+				skipped = append(skipped, Skipped{b, "not a URL propus can open (" + err.Error() + ")"})
+				continue
+			}
+			if i := index(cur, b.URL); i >= before {
+				skipped = append(skipped, Skipped{b, "listed twice in the file"})
+				continue
+			} else if i >= 0 {
+				skipped = append(skipped, Skipped{b, "already bookmarked"})
 				continue
 			}
 			if b.Added.IsZero() {
@@ -217,9 +231,9 @@ func (s *Store) Import(bs []Bookmark) (added int, err error) {
 		return cur, added > 0, nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return added, nil
+	return added, skipped, nil
 }
 
 // Update replaces the bookmark for oldURL with b: a new title, URL, folder
@@ -230,7 +244,7 @@ func (s *Store) Update(oldURL string, b Bookmark) error {
 	oldURL = strings.TrimSpace(oldURL)
 	b = clean(b)
 	if err := client.CheckURL(b.URL); err != nil {
-		return fmt.Errorf("bookmarks: %w", err)
+		return err
 	}
 	return s.update(func(bs []Bookmark) ([]Bookmark, bool, error) {
 		i := index(bs, oldURL)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -179,9 +180,23 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := s.Import(append(in, Bookmark{URL: "bad url"}))
+	in = append(in, Bookmark{URL: "bad url", Title: "Bad"}, Bookmark{URL: "gemini://b.example/x?q=1&r=2", Title: "B again"})
+	n, skipped, err := s.Import(in)
 	if err != nil || n != 1 {
 		t.Fatalf("Import = %d, %v; want 1", n, err)
+	}
+	want := []Skipped{
+		{Bookmark{Title: "A", URL: "gemini://a.example/"}, "already bookmarked"},
+		{Bookmark{Title: "Bad", URL: "bad url"}, "not a URL propus can open"},
+		{Bookmark{Title: "B again", URL: "gemini://b.example/x?q=1&r=2"}, "listed twice in the file"},
+	}
+	if len(skipped) != len(want) {
+		t.Fatalf("skipped %+v, want %+v", skipped, want)
+	}
+	for i, w := range want {
+		if g := skipped[i]; g.Bookmark.URL != w.Bookmark.URL || g.Bookmark.Title != w.Bookmark.Title || !strings.HasPrefix(g.Reason, w.Reason) {
+			t.Errorf("skipped[%d] = %+v, want %+v", i, g, w)
+		}
 	}
 	got := fileBookmarks(t, path)
 	if len(got) != 2 || got[0].Title != "Mine" || got[1].Title != "B & co" {
@@ -213,7 +228,7 @@ func TestBrokenFile(t *testing.T) {
 		"Add":    func() error { return s.Add(Bookmark{URL: "gemini://b/"}) },
 		"Update": func() error { return s.Update("gemini://a/", Bookmark{URL: "gemini://b/"}) },
 		"Remove": func() error { return s.Remove("gemini://a/") },
-		"Import": func() error { _, err := s.Import([]Bookmark{{URL: "gemini://c/"}}); return err },
+		"Import": func() error { _, _, err := s.Import([]Bookmark{{URL: "gemini://c/"}}); return err },
 	}
 	for name, change := range changes {
 		err := change()

@@ -3,10 +3,22 @@ package content
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 func TestDecoder(t *testing.T) {
@@ -37,7 +49,26 @@ func TestDecoder(t *testing.T) {
 		{"UTF-16BE", "\xfe\xff\x00h\x00i", "hi"},
 		{"UTF-16", "\xff\xfeh\x00i\x00", "hi"},
 		{"UTF-16", "\xfe\xff\x00h\x00i", "hi"},
-		{"UTF-16", "\x00h\x00i", "hi"}, // no BOM: big-endian (RFC 2781)
+		{"UTF-16", "\x00h\x00i", "hi"},                                   // no BOM: big-endian (RFC 2781)
+		{"IBM037", "\xc8\x85\x93\x93\x96k@\xc3\x81\x86Q", "Hello, Café"}, // EBCDIC
+		{"cp037", "\xba\xa7\xbb", "[x]"},
+		{"ebcdic-cp-us", "\xc8\x89", "Hi"},
+		{"IBM1047", "\xad\xa7\xbd", "[x]"},
+		{"cp1047", "\xad\xa7\xbd", "[x]"},
+		{"IBM-1047", "\xad\xa7\xbd", "[x]"},
+		{"IBM01140", "\x9f\xf5", "€5"},
+		{"IBM1140", "\x9f\xf5", "€5"},
+		{"CCSID01140", "\x9f\xf5", "€5"},
+		{"ebcdic-us-37+euro", "\x9f\xf5", "€5"},
+		{"IBM858", "\xd5", "€"},
+		{"cp00858", "\xd5", "€"},
+		{"UTF-32LE", "h\x00\x00\x00\xe9\x00\x00\x00\xac\x20\x00\x00\x00\xf6\x01\x00", "hé€😀"},
+		{"csUTF32LE", "\xff\xfe\x00\x00h\x00\x00\x00", "h"},
+		{"UTF-32BE", "\x00\x00\x00h\x00\x00\x00\xe9\x00\x00\x20\xac\x00\x01\xf6\x00", "hé€😀"},
+		{"UTF-32", "\x00\x00\x00h\x00\x00\x00i", "hi"}, // no BOM: big-endian
+		{"utf-32", "\xff\xfe\x00\x00h\x00\x00\x00", "h"},
+		{"ISO-10646-UCS-4", "\x00\x00\x00h", "h"},
+		{"UTF-32LE", "h\x00\x00", "\ufffd"}, // truncated
 		{"ISO-8859-1", "", ""},
 		{"Shift_JIS", "\x93", "\ufffd"}, // truncated sequence
 	}
@@ -85,7 +116,7 @@ func TestDecoderPassThrough(t *testing.T) {
 
 func TestDecoderUnknown(t *testing.T) {
 	const body = "bytes \x93as\x94 they are"
-	for _, cs := range []string{"x-klingon", "utf-9", "ISO-2022-KR", "csISO2022KR", "\x1b[31m"} {
+	for _, cs := range []string{"x-klingon", "utf-9", "ISO-2022-KR", "csISO2022KR", "IBM273", "cp273", "UTF-7", "\x1b[31m"} {
 		src := bytes.NewReader([]byte(body))
 		r, err := Decoder(src, cs)
 		var uerr *UnknownCharsetError
@@ -107,5 +138,52 @@ func TestDecoderUnknown(t *testing.T) {
 		if string(got) != body {
 			t.Errorf("Decoder(%q) = %q, want the bytes as they are", cs, got)
 		}
+	}
+}
+
+// TestDecoderKnowsXText checks that every encoding golang.org/x/text has is
+// decoded under its IANA name, or its WHATWG label where IANA has none.
+func TestDecoderKnowsXText(t *testing.T) {
+	var all []encoding.Encoding
+	for _, set := range [][]encoding.Encoding{charmap.All, japanese.All, korean.All,
+		simplifiedchinese.All, traditionalchinese.All, unicode.All, utf32.All} {
+		all = append(all, set...)
+	}
+	for _, enc := range all {
+		name, err := ianaindex.IANA.Name(enc)
+		if err != nil {
+			name, err = htmlindex.Name(enc)
+		}
+		if err != nil {
+			name = fmt.Sprint(enc)
+		}
+		if _, err := Decoder(strings.NewReader("x"), name); err != nil {
+			t.Errorf("%v: Decoder(%q): %v", enc, name, err)
+		}
+	}
+}
+
+// BenchmarkDecoder decodes 1 MiB of text in a single-byte, an EBCDIC and a
+// four-byte charset, streaming through a 32 KiB buffer as the browser does.
+func BenchmarkDecoder(b *testing.B) {
+	line := "Caf\xe9 cr\xe8me, na\xefve fa\xe7ade: plain text for the decoder. "
+	for _, tt := range []struct{ charset, body string }{
+		{"ISO-8859-1", line},
+		{"IBM037", "\xc3\x81\x86Q@\x83\x99T\x94\x85k@\x95\x81\xa7\xa5\x85"},
+		{"UTF-32LE", "h\x00\x00\x00\xe9\x00\x00\x00\xac\x20\x00\x00 \x00\x00\x00"},
+	} {
+		body := []byte(strings.Repeat(tt.body, (1<<20)/len(tt.body)))
+		b.Run(tt.charset, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			buf := make([]byte, 32<<10)
+			for b.Loop() {
+				r, _ := Decoder(bytes.NewReader(body), tt.charset)
+				for {
+					if _, err := r.Read(buf); err != nil {
+						break
+					}
+				}
+			}
+		})
 	}
 }

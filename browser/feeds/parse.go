@@ -26,7 +26,7 @@ const MaxParsedEntries = 1000
 // ErrNotAFeed is wrapped in the error a parser returns when the document
 // holds no feed: a gemtext page without a dated link, XML that is neither
 // Atom nor RSS, or a media type that is not a feed's.
-var ErrNotAFeed = errors.New("feeds: not a feed")
+var ErrNotAFeed = errors.New("not a feed")
 
 // Entry is one post of a feed.
 type Entry struct {
@@ -104,7 +104,7 @@ func ParseGemfeed(base *url.URL, r io.Reader) (Feed, error) {
 			break
 		}
 		if err != nil {
-			return f, fmt.Errorf("feeds: reading the gemfeed: %w", err)
+			return f, fmt.Errorf("reading the gemfeed: %w", err)
 		}
 		switch l.Kind {
 		case gemtext.Heading:
@@ -421,7 +421,7 @@ func ParseAtom(base *url.URL, r io.Reader) (Feed, error) {
 
 // malformed returns the error for XML that does not decode.
 func malformed(err error) error {
-	return fmt.Errorf("feeds: malformed XML: %s", oneLine(err.Error()))
+	return fmt.Errorf("malformed XML: %s", oneLine(err.Error()))
 }
 
 func (af *atomFeed) feed(base *url.URL) Feed {

@@ -112,8 +112,8 @@ type NotFoundError struct {
 	URL string
 }
 
-// Error returns "feeds: no subscription to URL".
-func (e *NotFoundError) Error() string { return "feeds: no subscription to " + e.URL }
+// Error returns "no subscription to URL".
+func (e *NotFoundError) Error() string { return "no subscription to " + e.URL }
 
 // Open returns a store backed by the file at path. A missing file holds no
 // subscriptions; neither the file nor its directory is created until the
@@ -322,7 +322,7 @@ func (s *Store) Find(url string) (Subscription, bool) {
 func (s *Store) Subscribe(url, title string) error {
 	url, title = strings.TrimSpace(url), cleanText(title)
 	if err := client.CheckURL(url); err != nil {
-		return fmt.Errorf("feeds: %w", err)
+		return err
 	}
 	now := s.now()
 	return s.update(func(st *state) error {
@@ -439,6 +439,21 @@ func (s *Store) Entries() []Entry {
 		}
 		return strings.Compare(a.Feed, b.Feed)
 	})
+	return out
+}
+
+// Unique returns es with each URL once, the first of its entries kept: a
+// post of a gemlog and of its Atom twin is one entry, where Entries has
+// one per feed. about:feeds and `propus feeds new` list what it returns.
+func Unique(es []Entry) []Entry {
+	seen := make(map[string]bool, len(es))
+	out := es[:0:0]
+	for _, e := range es {
+		if !seen[e.URL] {
+			seen[e.URL] = true
+			out = append(out, e)
+		}
+	}
 	return out
 }
 

@@ -174,7 +174,7 @@ func TestSubscribeUnsubscribe(t *testing.T) {
 		}
 		err := s.Unsubscribe("gemini://b/")
 		var nf *NotFoundError
-		if !errors.As(err, &nf) || nf.URL != "gemini://b/" || err.Error() != "feeds: no subscription to gemini://b/" {
+		if !errors.As(err, &nf) || nf.URL != "gemini://b/" || err.Error() != "no subscription to gemini://b/" {
 			t.Errorf("%q: Unsubscribe twice: %v", path, err)
 		}
 		if s.Err() != nil {
@@ -570,5 +570,21 @@ func TestLongTitlesAndURLs(t *testing.T) {
 	got, err := ParseGemfeed(nil, strings.NewReader("# "+title+"\n=> a 2026-01-01 "+title+"\n=> "+long+" 2026-01-01 long\n"))
 	if err != nil || len(got.Title) > MaxTitle || len(got.Entries) != 1 || len(got.Entries[0].Title) > MaxTitle {
 		t.Errorf("ParseGemfeed: %v", err)
+	}
+}
+
+func TestUnique(t *testing.T) {
+	es := []Entry{
+		{Feed: "gemini://a/", URL: "gemini://a/2"},
+		{Feed: "gemini://a/atom.xml", URL: "gemini://a/2"},
+		{Feed: "gemini://a/", URL: "gemini://a/1"},
+		{Feed: "gemini://a/atom.xml", URL: "gemini://a/1"},
+	}
+	got := Unique(es)
+	if len(got) != 2 || got[0] != es[0] || got[1] != es[2] {
+		t.Errorf("Unique = %+v", got)
+	}
+	if len(es) != 4 || es[1].Feed != "gemini://a/atom.xml" {
+		t.Errorf("Unique changed its argument: %+v", es)
 	}
 }

@@ -198,7 +198,7 @@ func (s *Store) Search(q string) []Visit {
 func (s *Store) Add(v Visit) error {
 	v = clean(v)
 	if err := client.CheckURL(v.URL); err != nil {
-		return fmt.Errorf("history: %w", err)
+		return err
 	}
 	if v.Time.IsZero() {
 		v.Time = s.now()

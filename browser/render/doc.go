@@ -44,7 +44,11 @@
 //
 // Trailing spaces are not drawn. With PlainStyles the output holds no escape
 // sequence at all; with other styles the only escapes are the styles' own
-// SGR sequences.
+// SGR sequences. Search matches are drawn in the Match and CurrentMatch
+// styles; with PlainStyles, which have no SGR, they are underlined in the
+// text itself instead: each grapheme cluster of a match is followed by
+// U+0332 COMBINING LOW LINE (U+0333 COMBINING DOUBLE LOW LINE on the current
+// match's line), which takes no cell, so the layout does not change.
 //
 // A Document and its Views are used from one goroutine (the Bubble Tea
 // model's); a Document may grow between calls to Render.

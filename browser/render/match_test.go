@@ -36,10 +36,45 @@ func TestHighlight(t *testing.T) {
 	if !strings.HasPrefix(rows[0], markMatch) || !strings.HasPrefix(rows[1], markCurrentMatch) {
 		t.Errorf("margins %q %q", rows[0], rows[1])
 	}
-	// Plain: no SGR, margins only.
+	// Plain: no SGR; margins, and the matches underlined with combining
+	// low lines (double on the current match's line).
 	v.Styles = PlainStyles()
-	if got := v.Render(); got != "›Foo bar foo\n»baz FOO\n none\n›[1] gemini://x/foo" {
-		t.Errorf("plain %q", got)
+	want := "›F\u0332o\u0332o\u0332 bar f\u0332o\u0332o\u0332\n" +
+		"»baz F\u0333O\u0333O\u0333\n" +
+		" none\n" +
+		"›[1] gemini://x/f\u0332o\u0332o\u0332"
+	if got := v.Render(); got != want {
+		t.Errorf("plain %q, want %q", got, want)
+	}
+}
+
+// TestHighlightPlainLayout: under PlainStyles the marks of a match take no
+// cells; wide and combined characters take their marks after the whole
+// cluster, and a match cut at the right edge is cut like the text.
+func TestHighlightPlainLayout(t *testing.T) {
+	d := parse(t, "日本語の本 e\u0301te\u0301 été\n```\npreformatted été été été\n```\n")
+	for _, w := range []int{4, 7, 12, 30} {
+		v := View{Doc: d, Width: w, Height: 10, Styles: PlainStyles(), CurrentMatch: -1}
+		bare := strings.Split(v.Render(), "\n")
+		for _, q := range []string{"本", "été", "e\u0301te\u0301"} {
+			v.Query = q
+			v.Matches = d.Search(q)
+			rows := strings.Split(v.Render(), "\n")
+			if !strings.Contains(strings.Join(rows, ""), "\u0332") {
+				t.Errorf("width %d, %q: no mark in %q", w, q, rows)
+			}
+			for i, row := range rows {
+				if ansi.Strip(row) != row {
+					t.Fatalf("escape in %q", row)
+				}
+				if got, want := ansi.StringWidth(row), ansi.StringWidth(bare[i]); got != want {
+					t.Errorf("width %d, %q: row %d %q is %d cells, %d without the query", w, q, i, row, got, want)
+				}
+				if strings.Contains(row, "\u0332\u0301") {
+					t.Errorf("width %d, %q: a mark inside a cluster in %q", w, q, row)
+				}
+			}
+		}
 	}
 }
 

@@ -19,6 +19,7 @@ const hostile = "# Title \x1b[31mred\x1b[0m\x07\n" +
 	"=> https://x/\x1b]52;c;aGk=\x07\n" +
 	"* item\x1b[?1049h\r\n" +
 	"> quote\x1b(0 \x1bc reset\n" +
+	"=> gemini://x/\u202e\u2066 bidi \u202a\u202b\u202c\u202d\u2067\u2068\u2069label\n" +
 	"```alt\x1b[5m\n" +
 	"pre\tformatted\x1b[K\x00\x1b\n" +
 	"```\n" +
@@ -31,7 +32,7 @@ func TestSanitised(t *testing.T) {
 	for i := range d.Len() {
 		l := d.Line(i)
 		for _, s := range []string{l.Text, l.URL} {
-			if strings.ContainsAny(s, "\x1b\x07\x00\x08\x7f\r\n\t\u009b\u0090\u009c") {
+			if strings.ContainsAny(s, "\x1b\x07\x00\x08\x7f\r\n\t\u009b\u0090\u009c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
 				t.Errorf("line %d holds a control character: %q", i, s)
 			}
 		}

@@ -81,6 +81,11 @@ const (
 	markCurrentMatch = "»"
 	markMatch        = "›"
 	markVisited      = " ✓"
+
+	// markUnderline and markDoubleUnderline follow each cluster of a
+	// search match under PlainStyles.
+	markUnderline       = "\u0332" // COMBINING LOW LINE
+	markDoubleUnderline = "\u0333" // COMBINING DOUBLE LOW LINE
 )
 
 func (s *Styles) glyphs() *glyphs {

@@ -355,10 +355,35 @@ func (w *rowWriter) text(st, mst styleID, s string, a, b int, occ [][2]int) {
 		sx, sy := snap(s[a:b], x-a, y-a)
 		x, y = max(sx+a, pos), sy+a
 		w.put(st, s[pos:x])
-		w.put(mst, s[x:y])
+		if w.v.Styles.Plain {
+			w.underline(s[x:y], mst == sCurrentMatch)
+		} else {
+			w.put(mst, s[x:y])
+		}
 		pos = y
 	}
 	w.put(st, s[pos:b])
+}
+
+// underline appends s, an occurrence of the query, for styles without SGR:
+// every grapheme cluster followed by a combining low line (a double one
+// when current), which takes no cell, cut to the cells left.
+func (w *rowWriter) underline(s string, current bool) {
+	mark := markUnderline
+	if current {
+		mark = markDoubleUnderline
+	}
+	for i := 0; i < len(s); {
+		n, cw := cluster(s[i:])
+		if w.col+cw > w.limit {
+			w.col = w.limit
+			return
+		}
+		w.v.buf = append(w.v.buf, s[i:i+n]...)
+		w.v.buf = append(w.v.buf, mark...)
+		w.col += cw
+		i += n
+	}
 }
 
 // cutRange finds the cells [off, off+w) of s: lead spaces stand for the

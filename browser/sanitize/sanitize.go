@@ -5,10 +5,14 @@
 //
 // Removed: escape sequences (CSI, OSC, DCS, SOS, PM, APC and two-byte
 // escapes) whole, the C0 controls but TAB and LF, DEL, and the C1 controls
-// (U+0080–U+009F, with the C1 forms of CSI, OSC and DCS removed whole).
+// (U+0080–U+009F, with the C1 forms of CSI, OSC and DCS removed whole), and
+// the bidi embedding, override and isolate controls (U+202A–U+202E,
+// U+2066–U+2069), which let a server reorder what the user reads (a link
+// label that shows one address and is another; "Trojan Source").
 // Invalid UTF-8 becomes U+FFFD, so no raw 0x80–0x9F byte can be taken for
 // a C1 control by an 8-bit terminal. Printable text, including wide,
-// combining and right-to-left characters, passes through unchanged.
+// combining and right-to-left characters and the bidi marks (LRM, RLM,
+// ALM), passes through unchanged: the terminal orders it.
 package sanitize
 
 import (
@@ -25,7 +29,8 @@ func Text(s string) string { return clean(s, false) }
 func Line(s string) string { return clean(s, true) }
 
 // isClean reports whether s holds nothing to remove: printable ASCII,
-// valid UTF-8 outside the C1 range, and TAB and LF unless oneLine.
+// valid UTF-8 outside the C1 range and the bidi controls, and TAB and LF
+// unless oneLine.
 func isClean(s string, oneLine bool) bool {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -37,7 +42,7 @@ func isClean(s string, oneLine bool) bool {
 			return false
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r <= 0x9f {
+		if r == utf8.RuneError && size == 1 || r <= 0x9f || isBidiControl(r) {
 			return false
 		}
 		i += size
@@ -83,8 +88,8 @@ func clean(s string, oneLine bool) string {
 				i = skipCSI(s, i)
 			case r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f: // C1 OSC, DCS, SOS, PM, APC
 				i = skipString(s, i)
-			case r >= 0x80 && r <= 0x9f:
-				// other C1 controls
+			case r >= 0x80 && r <= 0x9f || isBidiControl(r):
+				// other C1 controls, bidi controls
 			default:
 				b.WriteString(s[i-size : i])
 			}
@@ -145,4 +150,11 @@ func skipString(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// isBidiControl reports whether r is a bidi embedding, override or isolate
+// control: LRE, RLE, PDF, LRO, RLO (U+202A–U+202E) or LRI, RLI, FSI, PDI
+// (U+2066–U+2069).
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }

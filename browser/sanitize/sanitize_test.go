@@ -31,6 +31,10 @@ func TestText(t *testing.T) {
 		{"C1 other", "a\u0085b", "ab"},
 		{"raw C1 byte", "a\x9b31mb", "a\ufffd31mb"},
 		{"invalid UTF-8", "a\xff\xfeb", "a\ufffd\ufffdb"},
+		{"bidi embeddings and overrides", "a\u202ab\u202bc\u202cd\u202de\u202ef", "abcdef"},
+		{"bidi isolates", "\u2066a\u2067b\u2068c\u2069", "abc"},
+		{"Trojan Source", "if admin \u202e\u2066// not\u2069\u2066 {", "if admin // not {"},
+		{"bidi marks kept", "a\u200eb\u200fc\u061cd", "a\u200eb\u200fc\u061cd"},
 		{"CJK emoji combining RTL", "日本語 🎉 e\u0301 שלום مرحبا", "日本語 🎉 e\u0301 שלום مرحبا"},
 	}
 	for _, tt := range tests {
@@ -47,7 +51,7 @@ func TestLine(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"\x1b[31mx", "\x1b]52;c;x\x07", "\u009b1m", "a\xffb", "\x1bP\x1b\\"} {
+	for _, s := range []string{"\x1b[31mx", "\x1b]52;c;x\x07", "\u009b1m", "a\xffb", "\x1bP\x1b\\", "\u202eevil\u2069"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -56,7 +60,7 @@ func FuzzText(f *testing.F) {
 				t.Fatalf("invalid UTF-8 out of %q", s)
 			}
 			for _, r := range out {
-				if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+				if r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f || isBidiControl(r) {
 					t.Fatalf("control %U left in %q (from %q)", r, out, s)
 				}
 			}

@@ -116,8 +116,8 @@ func TestAPIContract(t *testing.T) {
 				t.Errorf("HTTP %d, want %d: %.200s", resp.StatusCode, tt.code, got)
 			}
 			if want == "reset" {
-				if !strings.HasPrefix(got, `{"success":false,"error":"reading the body`) {
-					t.Errorf("got %.200s, want a failure reading the body", got)
+				if !strings.HasPrefix(got, `{"success":false,"error":"Connection reset by the server after `) {
+					t.Errorf("got %.200s, want the reset mid-body said in words", got)
 				}
 				return
 			}

@@ -72,7 +72,7 @@ func ParseKeyType(s string) (KeyType, error) {
 	case "ecdsa", "ecdsa-p256", "ecdsap256", "ec", "p256", "p-256", "prime256v1", "secp256r1":
 		return ECDSAP256, nil
 	}
-	return 0, fmt.Errorf("identity: unknown key type %q (want ecdsa-p256 or ed25519)", s)
+	return 0, fmt.Errorf("unknown key type %q (want ecdsa-p256 or ed25519)", s)
 }
 
 // backdate is how far before its creation a new certificate becomes valid,
@@ -89,7 +89,7 @@ func Create(name string, kt KeyType, validity time.Duration) (*Identity, error) 
 		return nil, err
 	}
 	if validity <= 0 {
-		return nil, fmt.Errorf("identity: validity must be positive, got %v", validity)
+		return nil, fmt.Errorf("validity must be positive, got %v", validity)
 	}
 	var key crypto.Signer
 	var err error
@@ -99,14 +99,14 @@ func Create(name string, kt KeyType, validity time.Duration) (*Identity, error) 
 	case Ed25519:
 		_, key, err = ed25519.GenerateKey(rand.Reader)
 	default:
-		return nil, fmt.Errorf("identity: unknown key type %v", kt)
+		return nil, fmt.Errorf("unknown key type %v", kt)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("identity: generate key: %w", err)
+		return nil, fmt.Errorf("generate key: %w", err)
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
 	if err != nil {
-		return nil, fmt.Errorf("identity: generate serial number: %w", err)
+		return nil, fmt.Errorf("generate serial number: %w", err)
 	}
 	if serial.Sign() == 0 {
 		serial.SetInt64(1) // RFC 5280 wants a positive serial number
@@ -122,11 +122,11 @@ func Create(name string, kt KeyType, validity time.Duration) (*Identity, error) 
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
-		return nil, fmt.Errorf("identity: create certificate: %w", err)
+		return nil, fmt.Errorf("create certificate: %w", err)
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		return nil, fmt.Errorf("identity: parse new certificate: %w", err)
+		return nil, fmt.Errorf("parse new certificate: %w", err)
 	}
 	return newIdentity(name, [][]byte{der}, leaf, key), nil
 }
@@ -212,7 +212,7 @@ func (id *Identity) Expires() time.Time {
 }
 
 // ErrInvalidName is wrapped by the errors CheckName returns.
-var ErrInvalidName = errors.New("identity: invalid name")
+var ErrInvalidName = errors.New("invalid name")
 
 // MaxNameLen is the longest identity name, in bytes, so that "<name>.crt"
 // fits in a file name on every common file system.

@@ -27,7 +27,7 @@ const (
 
 // ErrKeyMismatch is wrapped by the errors Load and Parse return when the
 // private key does not belong to the certificate.
-var ErrKeyMismatch = errors.New("identity: private key does not match certificate")
+var ErrKeyMismatch = errors.New("the private key does not match the certificate")
 
 // MarshalPEM encodes the identity as PEM: certPEM holds the certificate
 // chain as "CERTIFICATE" blocks, leaf first, and keyPEM the private key as
@@ -35,14 +35,14 @@ var ErrKeyMismatch = errors.New("identity: private key does not match certificat
 // form Parse also accepts.
 func (id *Identity) MarshalPEM() (certPEM, keyPEM []byte, err error) {
 	if len(id.Certificate.Certificate) == 0 {
-		return nil, nil, errors.New("identity: no certificate")
+		return nil, nil, errors.New("no certificate in the PEM data")
 	}
 	if id.Certificate.PrivateKey == nil {
-		return nil, nil, errors.New("identity: no private key")
+		return nil, nil, errors.New("no private key in the PEM data")
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(id.Certificate.PrivateKey)
 	if err != nil {
-		return nil, nil, fmt.Errorf("identity: encode private key: %w", err)
+		return nil, nil, fmt.Errorf("encode private key: %w", err)
 	}
 	var buf bytes.Buffer
 	for _, der := range id.Certificate.Certificate {
@@ -58,17 +58,17 @@ func (id *Identity) MarshalPEM() (certPEM, keyPEM []byte, err error) {
 // never a part. The modes are those of os.WriteFile, so the umask applies.
 func (id *Identity) Save(certPath, keyPath string) error {
 	if certPath == keyPath {
-		return fmt.Errorf("identity: certificate and key must go to different files, both are %s", certPath)
+		return fmt.Errorf("certificate and key must go to different files, both are %s", certPath)
 	}
 	certPEM, keyPEM, err := id.MarshalPEM()
 	if err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(keyPath, keyPEM, 0o600); err != nil {
-		return fmt.Errorf("identity: write %s: %w", keyPath, err)
+		return fmt.Errorf("write %s: %w", keyPath, err)
 	}
 	if err := atomicfile.WriteFile(certPath, certPEM, 0o644); err != nil {
-		return fmt.Errorf("identity: write %s: %w", certPath, err)
+		return fmt.Errorf("write %s: %w", certPath, err)
 	}
 	return nil
 }
@@ -83,21 +83,21 @@ func Load(name, certPath, keyPath string) (*Identity, error) {
 	}
 	certPEM, err := os.ReadFile(certPath)
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	keyPEM := certPEM
 	if keyPath != certPath {
 		if keyPEM, err = os.ReadFile(keyPath); err != nil {
-			return nil, fmt.Errorf("identity: %w", err)
+			return nil, err
 		}
 	}
 	chain, leaf, err := parseCertificates(certPEM)
 	if err != nil {
-		return nil, fmt.Errorf("identity: %s: %w", certPath, err)
+		return nil, fmt.Errorf("%s: %w", certPath, err)
 	}
 	key, err := parsePrivateKey(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("identity: %s: %w", keyPath, err)
+		return nil, fmt.Errorf("%s: %w", keyPath, err)
 	}
 	if !keyMatches(leaf, key) {
 		return nil, fmt.Errorf("%w (key %s, certificate %s)", ErrKeyMismatch, keyPath, certPath)
@@ -121,11 +121,11 @@ func Parse(name string, certPEM, keyPEM []byte) (*Identity, error) {
 	}
 	chain, leaf, err := parseCertificates(certPEM)
 	if err != nil {
-		return nil, fmt.Errorf("identity: certificate: %w", err)
+		return nil, fmt.Errorf("certificate: %w", err)
 	}
 	key, err := parsePrivateKey(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("identity: private key: %w", err)
+		return nil, fmt.Errorf("private key: %w", err)
 	}
 	if !keyMatches(leaf, key) {
 		return nil, ErrKeyMismatch

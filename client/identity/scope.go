@@ -76,7 +76,7 @@ func (s Scope) String() string {
 func ParseScope(str string) (Scope, error) {
 	sc, err := parseScope(str)
 	if err != nil {
-		return Scope{}, fmt.Errorf("identity: invalid scope %q: %w", str, err)
+		return Scope{}, fmt.Errorf("invalid scope %q: %w", str, err)
 	}
 	return sc, nil
 }

@@ -56,7 +56,7 @@ type ParseError = atomicfile.ParseError
 func LoadScopes(path string) (*Scopes, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	m, err := parseScopes(path, data)
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Scopes) Save() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.path == "" {
-		return errors.New("identity: Scopes has no file; use LoadScopes")
+		return errors.New("Scopes has no file; use LoadScopes")
 	}
 	var fresh scopeMap
 	err := atomicfile.Update(s.path, 0o700, 0o600, func(old []byte) ([]byte, bool, error) {
@@ -146,7 +146,7 @@ func (s *Scopes) Save() error {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("identity: write %s: %w", s.path, err)
+		return fmt.Errorf("write %s: %w", s.path, err)
 	}
 	s.byName, s.pending = fresh, nil
 	return nil
@@ -173,7 +173,7 @@ func (s *Scopes) Add(name string, scope Scope) error {
 		return err
 	}
 	if p := scope.problem(); p != "" {
-		return fmt.Errorf("identity: %s", p)
+		return errors.New(p)
 	}
 	sc := scope.normalize()
 	s.mu.Lock()

@@ -19,10 +19,10 @@ const (
 )
 
 // ErrNotFound is matched by errors.Is for a *NotFoundError.
-var ErrNotFound = errors.New("identity: not found")
+var ErrNotFound = errors.New("no such identity")
 
 // ErrExists is matched by errors.Is for an *ExistsError.
-var ErrExists = errors.New("identity: already exists")
+var ErrExists = errors.New("the identity already exists")
 
 // NotFoundError reports that a Store holds no identity of that name.
 type NotFoundError struct {
@@ -31,7 +31,7 @@ type NotFoundError struct {
 
 // Error returns a message naming the identity.
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("identity: no identity named %q", e.Name)
+	return fmt.Sprintf("no identity named %q", e.Name)
 }
 
 // Is reports whether target is ErrNotFound.
@@ -44,7 +44,7 @@ type ExistsError struct {
 
 // Error returns a message naming the identity.
 func (e *ExistsError) Error() string {
-	return fmt.Sprintf("identity: an identity named %q already exists", e.Name)
+	return fmt.Sprintf("an identity named %q already exists", e.Name)
 }
 
 // Is reports whether target is ErrExists.
@@ -70,7 +70,7 @@ func (s Store) paths(name string) (certPath, keyPath string) {
 
 func (s Store) check(names ...string) error {
 	if s.Dir == "" {
-		return errors.New("identity: Store.Dir is empty")
+		return errors.New("the identity store has no directory")
 	}
 	for _, n := range names {
 		if err := CheckName(n); err != nil {
@@ -103,7 +103,7 @@ func (s Store) List() ([]*Identity, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
@@ -150,7 +150,7 @@ func (s Store) Get(name string) (*Identity, error) {
 // failure it leaves no file behind.
 func (s Store) Add(id *Identity) error {
 	if id == nil {
-		return errors.New("identity: nil identity")
+		return errors.New("no identity to save")
 	}
 	if err := s.check(id.Name); err != nil {
 		return err
@@ -160,7 +160,7 @@ func (s Store) Add(id *Identity) error {
 		return err
 	}
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("identity: %w", err)
+		return err
 	}
 	unlock, err := s.lock()
 	if err != nil {
@@ -172,12 +172,12 @@ func (s Store) Add(id *Identity) error {
 		return &ExistsError{Name: id.Name}
 	}
 	if err := atomicfile.WriteFile(keyPath, keyPEM, 0o600); err != nil {
-		return fmt.Errorf("identity: write %s: %w", keyPath, err)
+		return fmt.Errorf("write %s: %w", keyPath, err)
 	}
 	if err := atomicfile.WriteFile(certPath, certPEM, 0o644); err != nil {
 		_ = os.Remove(keyPath)
 		_ = os.Remove(certPath)
-		return fmt.Errorf("identity: write %s: %w", certPath, err)
+		return fmt.Errorf("write %s: %w", certPath, err)
 	}
 	return nil
 }
@@ -197,7 +197,7 @@ func (s Store) Remove(name string) error {
 		case err == nil:
 			removed = true
 		case !errors.Is(err, fs.ErrNotExist):
-			errs = append(errs, fmt.Errorf("identity: %w", err))
+			errs = append(errs, err)
 		}
 	}
 	if !removed && errs == nil {
@@ -240,10 +240,10 @@ func (s Store) Rename(oldName, newName string) error {
 		for _, done := range moves[:i] {
 			_ = os.Rename(done[1], done[0])
 		}
-		return fmt.Errorf("identity: %w", err)
+		return err
 	}
 	if err := atomicfile.SyncDir(s.Dir); err != nil {
-		return fmt.Errorf("identity: %w", err)
+		return err
 	}
 	return nil
 }
@@ -252,11 +252,11 @@ func (s Store) Rename(oldName, newName string) error {
 // propus processes never add or rename an identity at once.
 func (s Store) lock() (func() error, error) {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	unlock, err := atomicfile.Lock(filepath.Join(s.Dir, "store"))
 	if err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
+		return nil, err
 	}
 	return unlock, nil
 }

@@ -56,11 +56,18 @@ func runBookmarksImport(e *env, args []string) int {
 	if !ok {
 		return exitFailure
 	}
-	added, err := store.Import(bs)
+	added, skipped, err := store.Import(bs)
 	if err != nil {
 		return failf(e, fs, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "Imported %d bookmarks (%d skipped: already bookmarked or unusable)\n", added, len(bs)-added)
+	if len(skipped) == 0 {
+		fmt.Fprintf(e.stdout, "Imported %s.\n", count(added, "bookmark", "bookmarks"))
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "Imported %s; skipped %s:\n", count(added, "bookmark", "bookmarks"), count(len(skipped), "bookmark", "bookmarks"))
+	for _, sk := range skipped {
+		fmt.Fprintf(e.stdout, "  %s %s: %s\n", sanitize.Line(sk.Bookmark.URL), sanitize.Line(sk.Bookmark.Title), sanitize.Line(sk.Reason))
+	}
 	return exitOK
 }
 

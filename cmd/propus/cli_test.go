@@ -204,10 +204,14 @@ func TestHosts(t *testing.T) {
 	}
 	want(t, args("hosts forget EXAMPLE.com"), exitOK, "Forgot example.com:1965", "")
 	want(t, args("hosts forget example.com:1965"), exitFailure, "", "example.com:1965 is not a known host")
-	want(t, args("hosts forget 2001:db8::1"), exitOK, "Forgot [2001:db8::1]:1965", "")
+	want(t, args("hosts forget gemini://[2001:db8::1]/some/page?q"), exitOK, "Forgot [2001:db8::1]:1965", "")
 	want(t, args("hosts list"), exitOK, "No known hosts", "")
+	os.WriteFile(file, []byte(knownHosts), 0o600)
+	want(t, args("hosts forget gemini://Example.COM:1965/"), exitOK, "Forgot example.com:1965", "")
+	want(t, args("hosts forget https://example.org/"), exitUsage, "", "not a gemini URL")
+	want(t, args("hosts forget 2001:db8::1"), exitOK, "Forgot [2001:db8::1]:1965", "")
 	want(t, []string{"hosts", "forget", "bad host"}, exitUsage, "", "invalid address")
-	want(t, args("hosts forget"), exitUsage, "", "HOST[:PORT] is required")
+	want(t, args("hosts forget"), exitUsage, "", "HOST[:PORT]|URL is required")
 	want(t, args("hosts list extra"), exitUsage, "", "unexpected argument")
 
 	broken := []byte(knownHosts + "garbage\n")
@@ -234,8 +238,12 @@ func TestBookmarks(t *testing.T) {
 	file := filepath.Join(dir, "bookmarks.xml")
 	os.WriteFile(file, []byte(amfora), 0o600)
 	want(t, args("bookmarks list"), exitOK, "No bookmarks", "")
-	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 2 bookmarks (1 skipped", "")
-	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 0 bookmarks (3 skipped", "")
+	want(t, []string{"bookmarks", "import", file}, exitOK,
+		"Imported 2 bookmarks; skipped 1 bookmark:\n  gemini://a.example/ A again: listed twice in the file\n", "")
+	want(t, []string{"bookmarks", "import", file}, exitOK, "Imported 0 bookmarks; skipped 3 bookmarks:\n"+
+		"  gemini://a.example/ Station A: already bookmarked\n"+
+		"  gemini://b.example/ B: already bookmarked\n"+
+		"  gemini://a.example/ A again: already bookmarked\n", "")
 	out := want(t, args("bookmarks list"), exitOK, "Station A", "")
 	if !strings.Contains(out, "gemini://b.example/") || strings.Contains(out, "A again") {
 		t.Errorf("bookmarks list:\n%s", out)
@@ -248,6 +256,9 @@ func TestBookmarks(t *testing.T) {
 	}
 	want(t, args("bookmarks export --format XBEL"), exitOK, "<xbel", "")
 
+	one := filepath.Join(dir, "one.xml")
+	os.WriteFile(one, []byte(`<xbel><bookmark href="gemini://c.example/"><title>C</title></bookmark></xbel>`), 0o600)
+	want(t, []string{"bookmarks", "import", one}, exitOK, "Imported 1 bookmark.\n", "")
 	want(t, args("bookmarks export --format html"), exitUsage, "", `unknown --format "html"`)
 	want(t, args("bookmarks import"), exitUsage, "", "FILE is required")
 	want(t, []string{"bookmarks", "import", filepath.Join(dir, "nope.xml")}, exitFailure, "", "nope.xml")

@@ -172,9 +172,15 @@ func noColor(s *tmuxSession, home string) {
 	})
 	s.checkNoSGR("the home page")
 
+	// Without SGR, the match is underlined in the text: each character
+	// followed by a combining double low line (the current match's line).
+	var marked strings.Builder
+	for _, r := range homeWord {
+		marked.WriteString(string(r) + "\u0333")
+	}
 	s.search(homeWord)
-	s.waitFor("the match for "+homeWord, func(sc screen) bool {
-		return sc.contains(homeWord) && strings.Contains(sc.status(), "1 line matches")
+	s.waitFor("the match for "+homeWord+", underlined", func(sc screen) bool {
+		return sc.contains(marked.String()) && strings.Contains(sc.status(), "1 line matches")
 	})
 	s.checkNoSGR("the search match")
 

@@ -79,7 +79,7 @@ func runFeedsList(e *env, args []string) int {
 		return exitOK
 	}
 	count := map[string]int{}
-	for _, en := range store.Entries() {
+	for _, en := range feeds.Unique(store.Entries()) {
 		count[en.Feed]++
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
@@ -132,7 +132,7 @@ func runFeedsAdd(e *env, args []string) int {
 	if err != nil {
 		return failf(e, fs, "%v", err)
 	}
-	fmt.Fprintf(e.stdout, "Subscribed to %s (%s): %d entries, %d new\n", sanitize.Line(title), sanitize.Line(addr), len(f.Entries), added)
+	fmt.Fprintf(e.stdout, "Subscribed to %s (%s): %s, %d new\n", sanitize.Line(title), sanitize.Line(addr), count(len(f.Entries), "entry", "entries"), added)
 	return exitOK
 }
 
@@ -205,7 +205,7 @@ func runFeedsRefresh(e *env, args []string) int {
 		total += r.added
 		fmt.Fprintf(e.stdout, "%s: %d new\n", sanitize.Line(s.Title), r.added)
 	}
-	fmt.Fprintf(e.stdout, "%d feeds refreshed, %d new entries, %d failed\n", len(subs)-failed, total, failed)
+	fmt.Fprintf(e.stdout, "%s refreshed, %s, %d failed\n", count(len(subs)-failed, "feed", "feeds"), count(total, "new entry", "new entries"), failed)
 	if failed > 0 {
 		return exitFailure
 	}
@@ -236,7 +236,7 @@ func runFeedsNew(e *env, args []string) int {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	n := 0
-	for _, en := range store.Entries() {
+	for _, en := range feeds.Unique(store.Entries()) {
 		if !*all && (en.Read || visited[en.URL]) {
 			continue
 		}

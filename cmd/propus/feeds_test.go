@@ -31,7 +31,7 @@ func TestFeeds(t *testing.T) {
 	mux.HandleStrict("/away/", testserver.Raw("31 "+strings.Replace(log, "127.0.0.1", "localhost", 1)+"\r\n"))
 
 	want(t, args("feeds list"), exitOK, "No subscriptions", "")
-	want(t, args("feeds add "+s.URL+"/plain"), exitFailure, "", "not subscribed: feeds: not a feed")
+	want(t, args("feeds add "+s.URL+"/plain"), exitFailure, "", "not subscribed: not a feed")
 	// A redirect within the host is followed; the subscription is to the
 	// address asked for.
 	want(t, args("feeds add "+s.URL+"/moved/"), exitOK, "Subscribed to Tiny log", "")
@@ -64,12 +64,27 @@ func TestFeeds(t *testing.T) {
 	mu.Lock()
 	index = "# Tiny log, moved on\n=> https://example.org/ 2026-04-01 Elsewhere\n"
 	mu.Unlock()
-	want(t, args("feeds refresh"), exitOK, "1 feeds refreshed, 1 new entries, 0 failed", "")
+	want(t, args("feeds refresh"), exitOK, "1 feed refreshed, 1 new entry, 0 failed", "")
 
 	want(t, args("feeds rm "+log), exitOK, "Unsubscribed", "")
 	want(t, args("feeds rm "+log), exitFailure, "", "no subscription to")
 	want(t, args("feeds add"), exitUsage, "", "URL is required")
 	want(t, []string{"feeds", "add", "not a url"}, exitUsage, "", "")
+
+	// A gemlog and its Atom twin: each post is listed once.
+	mux.HandleStrict("/twin/", testserver.Page("text/gemini", "# Twin log\n=> post.gmi 2026-05-01 The post\n"))
+	mux.HandleStrict("/twin/atom.xml", testserver.Page("application/atom+xml",
+		`<feed xmlns="http://www.w3.org/2005/Atom"><title>Twin log</title><entry><title>The post</title>`+
+			`<link href="`+s.URL+`/twin/post.gmi"/><published>2026-05-01T00:00:00Z</published></entry></feed>`))
+	want(t, args("feeds add "+s.URL+"/twin/"), exitOK, "1 entry, 1 new", "")
+	want(t, args("feeds add "+s.URL+"/twin/atom.xml"), exitOK, "1 entry, 1 new", "")
+	out = want(t, args("feeds new"), exitOK, "The post", "")
+	if n := strings.Count(out, "/twin/post.gmi"); n != 1 {
+		t.Errorf("feeds new lists a post of a gemlog and its Atom twin %d times:\n%s", n, out)
+	}
+	want(t, args("feeds refresh"), exitOK, "2 feeds refreshed, 0 new entries, 0 failed", "")
+	want(t, args("feeds rm "+s.URL+"/twin/atom.xml"), exitOK, "Unsubscribed", "")
+	want(t, args("feeds refresh"), exitOK, "1 feed refreshed, 0 new entries, 0 failed", "")
 
 	// A broken file is said with its line and never overwritten.
 	file := filepath.Join(dataDir(t), "feeds")

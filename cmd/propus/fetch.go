@@ -117,8 +117,8 @@ func runFetch(e *env, args []string) int {
 		var changed *tofu.ChangedError
 		switch {
 		case errors.As(err, &changed):
-			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, delete the line for %s from %s and fetch again.",
-				changed, changed.Address, e.paths.knownHosts))
+			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, run propus hosts forget %s and fetch again.",
+				changed, changed.Address))
 		case errors.As(err, new(*client.URLError)):
 			return fail(exitUsage, err)
 		}

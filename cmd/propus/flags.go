@@ -10,7 +10,8 @@ import (
 // parseFlags parses args with fs, allowing flags after positional
 // arguments. Every command gets --version. It prints help to stdout for
 // -h/--help, the version for --version, and returns done=true with the
-// exit code to use when the command should stop.
+// exit code to use when the command should stop. A command run by
+// describe stops here, its flag set recorded.
 func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos []string, done bool, code int) {
 	showVersion := fs.Bool("version", false, "print the version")
 	fs.SetOutput(stderr)
@@ -18,6 +19,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (pos 
 	// it is printed here instead: once, on stdout, for -help, and not at
 	// all after a bad flag, whose error names --help.
 	usage := fs.Usage
+	if c, ok := stdout.(*flagCollector); ok {
+		c.collect(fs, usage)
+		return nil, true, exitOK
+	}
 	fs.Usage = func() {}
 	defer func() {
 		if !done && *showVersion {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -44,12 +45,12 @@ func runHostsList(e *env, args []string) int {
 }
 
 func runHostsForget(e *env, args []string) int {
-	fs := subFlags("hosts", "forget", "HOST[:PORT]", "Forgets the pinned key of HOST (port 1965 unless given), so that the next\nvisit trusts its certificate anew.")
-	pos, code, ok := parseSub(e, fs, args, "HOST[:PORT]")
+	fs := subFlags("hosts", "forget", "HOST[:PORT]|URL", "Forgets the pinned key of HOST (port 1965 unless given), or of the server of a\ngemini:// URL, so that the next visit trusts its certificate anew.")
+	pos, code, ok := parseSub(e, fs, args, "HOST[:PORT]|URL")
 	if !ok {
 		return code
 	}
-	addr, err := client.NormalizeAddress(pos[0])
+	addr, err := hostAddress(pos[0])
 	if err != nil {
 		return usagef(e, fs, "%v", err)
 	}
@@ -65,4 +66,20 @@ func runHostsForget(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "Forgot %s\n", addr)
 	return exitOK
+}
+
+// hostAddress returns the canonical HOST:PORT of a host, a HOST:PORT or a
+// URL with a scheme, which must be gemini.
+func hostAddress(arg string) (string, error) {
+	if !strings.Contains(arg, "://") {
+		return client.NormalizeAddress(arg)
+	}
+	u, err := client.ParseURL(arg)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "gemini" {
+		return "", fmt.Errorf("%s is not a gemini URL", arg)
+	}
+	return client.Address(u), nil
 }

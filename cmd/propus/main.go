@@ -63,6 +63,14 @@ Flags:
 Files: known hosts in %s
 `
 
+// The commands that describe the others are added here: listed in
+// commands itself, they would make its initialisation refer to itself.
+func init() {
+	commands = append(commands,
+		command{"man", "print the manual page (roff), made from the commands' flags", runMan},
+		command{"completion", "print a bash, zsh or fish completion script", runCompletion})
+}
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, paths: defaultPaths()}
 	if len(args) == 0 {

@@ -181,6 +181,9 @@ func TestFetchTOFU(t *testing.T) {
 	if code != exitCertChanged || out != "" || !strings.Contains(errOut, pinned.Fingerprint) {
 		t.Errorf("changed certificate: exit %d, stdout %q, stderr %q (want both fingerprints)", code, out, errOut)
 	}
+	if forget := "propus hosts forget localhost:" + strconv.Itoa(s.Port); !strings.Contains(errOut, forget) {
+		t.Errorf("changed certificate: stderr %q does not suggest %q", errOut, forget)
+	}
 	s.mu.Lock()
 	n := len(s.clients)
 	s.mu.Unlock()

@@ -62,7 +62,7 @@ func Lock(path string) (unlock func() error, err error) {
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			mu.Unlock()
-			return nil, fmt.Errorf("atomicfile: %w", err)
+			return nil, err
 		}
 		if fi, serr := os.Stat(name); serr == nil && time.Since(fi.ModTime()) > staleAfter {
 			_ = os.Remove(name)
@@ -78,7 +78,7 @@ func Lock(path string) (unlock func() error, err error) {
 			err = os.Remove(name)
 			mu.Unlock()
 			if err != nil {
-				err = fmt.Errorf("atomicfile: unlocking: %w", err)
+				err = fmt.Errorf("unlocking: %w", err)
 			}
 		})
 		return err

@@ -26,7 +26,7 @@ func Lock(path string) (unlock func() error, err error) {
 	name := path + ".lock"
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("atomicfile: %w", err)
+		return nil, err
 	}
 	fd := int(f.Fd())
 	for {
@@ -37,7 +37,7 @@ func Lock(path string) (unlock func() error, err error) {
 	}
 	if err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("atomicfile: %w", &os.PathError{Op: "flock", Path: name, Err: err})
+		return nil, &os.PathError{Op: "flock", Path: name, Err: err}
 	}
 	var once sync.Once
 	return func() error {
@@ -51,7 +51,7 @@ func Lock(path string) (unlock func() error, err error) {
 				err = cerr
 			}
 			if err != nil {
-				err = fmt.Errorf("atomicfile: unlocking %s: %w", name, err)
+				err = fmt.Errorf("unlocking %s: %w", name, err)
 			}
 		})
 		return err

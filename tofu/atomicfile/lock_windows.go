@@ -36,14 +36,14 @@ func Lock(path string) (unlock func() error, err error) {
 	name := path + ".lock"
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("atomicfile: %w", err)
+		return nil, err
 	}
 	var ol syscall.Overlapped
 	r1, _, e1 := procLockFileEx.Call(f.Fd(), lockfileExclusiveLock, 0,
 		uintptr(allBytes), uintptr(allBytes), uintptr(unsafe.Pointer(&ol)))
 	if r1 == 0 {
 		_ = f.Close()
-		return nil, fmt.Errorf("atomicfile: %w", &os.PathError{Op: "LockFileEx", Path: name, Err: e1})
+		return nil, &os.PathError{Op: "LockFileEx", Path: name, Err: e1}
 	}
 	var once sync.Once
 	return func() error {
@@ -59,7 +59,7 @@ func Lock(path string) (unlock func() error, err error) {
 				err = cerr
 			}
 			if err != nil {
-				err = fmt.Errorf("atomicfile: unlocking: %w", err)
+				err = fmt.Errorf("unlocking: %w", err)
 			}
 		})
 		return err

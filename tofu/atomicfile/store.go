@@ -54,7 +54,7 @@ func (s *Store[T]) Open(path string, c Codec[T]) error {
 	defer s.mu.Unlock()
 	s.codec = c
 	if path == "" {
-		s.err = fmt.Errorf("%s: Open: empty path", c.Name)
+		s.err = fmt.Errorf("the %s store has no file", c.Name)
 		return s.err
 	}
 	s.path = path

@@ -53,7 +53,7 @@ func TestStoreMemoryOnly(t *testing.T) {
 		t.Errorf("Get = %v, Path %q, Err %v", got, s.Path(), s.Err())
 	}
 	var e Store[[]string]
-	if err := e.Open("", words(false, new(int))); err == nil || e.Err() == nil || !strings.Contains(err.Error(), "words: Open: empty path") {
+	if err := e.Open("", words(false, new(int))); err == nil || e.Err() == nil || !strings.Contains(err.Error(), "the words store has no file") {
 		t.Errorf("Open(\"\") = %v", err)
 	}
 }

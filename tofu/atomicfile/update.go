@@ -36,7 +36,7 @@ func Update(path string, dirPerm, perm os.FileMode, change func(old []byte) (dat
 
 // Read reads a store's file at path and parses it with parse. A missing
 // file is the zero T (an empty store), not an error; an error reading it
-// is prefixed with store ("history: open …").
+// names store ("could not read the history file: open …").
 func Read[T any](store, path string, parse func(path string, data []byte) (T, error)) (T, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -45,7 +45,7 @@ func Read[T any](store, path string, parse func(path string, data []byte) (T, er
 	}
 	if err != nil {
 		var zero T
-		return zero, fmt.Errorf("%s: %w", store, err)
+		return zero, fmt.Errorf("could not read the %s file: %w", store, err)
 	}
 	return parse(path, data)
 }

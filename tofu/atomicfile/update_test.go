@@ -81,7 +81,7 @@ func TestRead(t *testing.T) {
 	if got, err := Read("things", path, parse); got != path+":body" || err != nil {
 		t.Errorf("Read = %q, %v", got, err)
 	}
-	if _, err := Read("things", dir, parse); err == nil || !strings.HasPrefix(err.Error(), "things: ") {
-		t.Errorf("reading a directory: %v, want an error prefixed \"things: \"", err)
+	if _, err := Read("things", dir, parse); err == nil || !strings.HasPrefix(err.Error(), "could not read the things file: ") {
+		t.Errorf("reading a directory: %v, want an error naming the things file", err)
 	}
 }

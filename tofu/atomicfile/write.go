@@ -46,7 +46,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 	}
 	f, err := createTemp(dir, base, perm)
 	if err != nil {
-		return fmt.Errorf("atomicfile: %w", err)
+		return err
 	}
 	tmp := f.Name()
 	renamed := false
@@ -61,29 +61,29 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 		_, err = f.Write(data)
 	}
 	if err != nil {
-		return fmt.Errorf("atomicfile: writing %s: %w", tmp, err)
+		return fmt.Errorf("writing %s: %w", tmp, err)
 	}
 	if err = hook("sync"); err == nil {
 		err = f.Sync()
 	}
 	if err != nil {
-		return fmt.Errorf("atomicfile: syncing %s: %w", tmp, err)
+		return fmt.Errorf("syncing %s: %w", tmp, err)
 	}
 	if err = hook("close"); err == nil {
 		err = f.Close()
 	}
 	if err != nil {
-		return fmt.Errorf("atomicfile: closing %s: %w", tmp, err)
+		return fmt.Errorf("closing %s: %w", tmp, err)
 	}
 	if err = hook("rename"); err == nil {
 		err = os.Rename(tmp, target)
 	}
 	if err != nil {
-		return fmt.Errorf("atomicfile: %w", err)
+		return err
 	}
 	renamed = true
 	if err = SyncDir(dir); err != nil {
-		return fmt.Errorf("atomicfile: %s was replaced, but syncing its directory failed, so the change may not survive a crash: %w", target, err)
+		return fmt.Errorf("%s was replaced, but syncing its directory failed, so the change may not survive a crash: %w", target, err)
 	}
 	return nil
 }
