@@ -203,3 +203,34 @@ func TestStreamingCountMoves(t *testing.T) {
 	slow.free()
 	d.waitChan(slow.done, "the end of the page")
 }
+
+// A text in a charset propus cannot decode is never shown as noise: it
+// asks, and s saves it, u shows it as UTF-8 (and says so).
+func TestUnknownCharset(t *testing.T) {
+	t.Parallel()
+	mux := testserver.NewMux()
+	mux.Handle("/", testserver.Page("text/gemini", "# Start\n=> /odd Odd\n"))
+	mux.Handle("/odd", testserver.Page("text/gemini; charset=x-klingon", "# Qapla'\n"))
+	s := newSite(t, mux)
+	dir := t.TempDir()
+	d := newDriverOpts(t, 100, 30, Options{DownloadDir: dir}, s.URL+"/")
+	d.waitFor("# Start")
+	d.press("1")
+	scr := d.waitFor("is one propus cannot decode")
+	if !strings.Contains(scr, "x-klingon") || !strings.Contains(scr, "u     show it as UTF-8") || strings.Contains(scr, "Qapla") {
+		t.Fatalf("the question:\n%s", scr)
+	}
+	d.press("enter") // not an answer
+	d.press("u")
+	d.waitFor("# Qapla'")
+	if st := d.statusLine(); !strings.Contains(st, "shown as UTF-8: its charset, x-klingon, is unknown") {
+		t.Errorf("status %q", st)
+	}
+	d.press("H", "1")
+	d.waitFor("is one propus cannot decode")
+	d.press("s")
+	d.waitFor("Saved ")
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the download dir holds %d entries", len(entries))
+	}
+}

@@ -42,7 +42,11 @@ type (
 		key load.Key
 		url *url.URL
 	}
+	charsetTag struct{ h load.HeaderMsg }
 )
+
+// LoadKey returns the load whose charset is unknown.
+func (t charsetTag) LoadKey() load.Key { return t.h.Key }
 
 // LoadKey returns the load that asked.
 func (t inputTag) LoadKey() load.Key { return t.h.Key }
@@ -108,6 +112,12 @@ func (m *Model) loaded(t *tabs.Tab, msg tea.Msg) tea.Cmd {
 		return m.showResponse(t, tag.h)
 	case dialog.CertAnswer:
 		return m.certAnswer(t, msg.Tag.(certTag), msg.Choice)
+	case download.ShowMsg:
+		h := msg.Tag.(charsetTag).h
+		h.Stream = load.StreamBody(h.Key, h.Resp, "", h.Kind == content.PlainText)
+		h.Notice = "shown as UTF-8: its charset, " + h.Charset + ", is unknown"
+		h.Charset = ""
+		return m.showResponse(t, h)
 	case dialog.IdentityChosen:
 		u := msg.Tag.(idTag).url
 		save, err := m.ids.chosen(u, msg)
@@ -128,6 +138,10 @@ func (m *Model) header(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 		m.visits.add(h.URL.String())
 	}
 	switch c := h.Status.Class(); {
+	case c == client.StatusSuccess && h.UnknownCharset:
+		t.Cancel = nil
+		m.dialogs.Push(download.AskCharset(m.shared, h.Resp, h.Charset, content.FileName(h.URL, h.MIME), m.opts.DownloadDir, charsetTag{h}))
+		return nil
 	case c == client.StatusSuccess && h.Kind == content.Downloadable:
 		t.Cancel = nil
 		m.dialogs.Push(download.Ask(m.shared, h.Resp, content.FileName(h.URL, h.MIME), h.MIME, m.opts.DownloadDir, m.opts.Openers))

@@ -31,6 +31,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if lm, ok := msg.(load.Msg); ok {
 				load.Discard(lm)
 			}
+			if sm, ok := msg.(download.ShowMsg); ok { // the body nobody will read
+				sm.Tag.(charsetTag).h.Resp.Body.Close()
+			}
 			return m, nil
 		}
 		return m, m.loaded(t, msg)

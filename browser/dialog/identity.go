@@ -164,7 +164,7 @@ func (d *Identity) Update(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		if msg.err != nil {
-			d.step, d.err = idFilling, strings.TrimPrefix(msg.err.Error(), "identity: ")
+			d.step, d.err = idFilling, msg.err.Error()
 			return d.form.name.Focus(), false
 		}
 		d.chosen, d.use = msg.id, d.form.use
@@ -309,7 +309,7 @@ func (f *idForm) change(step int) {
 func (d *Identity) create() tea.Cmd {
 	name := strings.TrimSpace(d.form.name.Value())
 	if err := identity.CheckName(name); err != nil {
-		d.err = strings.TrimPrefix(err.Error(), "identity: ")
+		d.err = err.Error()
 		return nil
 	}
 	for _, id := range d.ids {

@@ -43,6 +43,8 @@ type KeyMap struct {
 	// Save saves a response that is not a page; OpenWith opens it (or a
 	// link to another scheme) with the configured program.
 	Save, OpenWith key.Binding
+	// AsUTF8 shows a body of an unknown charset as if it were UTF-8.
+	AsUTF8 key.Binding
 	// NewIdentity opens the new-identity form; ScopePath, ScopeHost and
 	// ScopeOnce say where a chosen identity is sent.
 	NewIdentity, ScopePath, ScopeHost, ScopeOnce key.Binding
@@ -109,6 +111,7 @@ func DefaultKeyMap() KeyMap {
 		TrustAlways:    b([]string{"a"}, "a", "trust from now on"),
 		Save:           b([]string{"s"}, "s", "save"),
 		OpenWith:       b([]string{"o"}, "o", "open with"),
+		AsUTF8:         b([]string{"u"}, "u", "show it as UTF-8"),
 		NewIdentity:    b([]string{"n"}, "n", "new identity"),
 		ScopePath:      b([]string{"p"}, "p", "this path and below"),
 		ScopeHost:      b([]string{"w"}, "w", "the whole host"),
@@ -153,7 +156,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"accept": &k.Accept, "next_field": &k.NextField, "prev_field": &k.PrevField,
 		"change": &k.Change, "change_back": &k.ChangeBack, "yes": &k.Yes,
 		"follow_redirect": &k.FollowRedirect, "trust_once": &k.TrustOnce, "trust_always": &k.TrustAlways,
-		"save": &k.Save, "open_with": &k.OpenWith, "new_identity": &k.NewIdentity,
+		"save": &k.Save, "open_with": &k.OpenWith, "as_utf8": &k.AsUTF8, "new_identity": &k.NewIdentity,
 		"scope_path": &k.ScopePath, "scope_host": &k.ScopeHost, "scope_once": &k.ScopeOnce,
 		"multi_line": &k.MultiLine, "editor": &k.Editor, "send": &k.Send,
 	}

@@ -19,22 +19,25 @@ import (
 // delivers the body; for a download, Resp is open and waits for the
 // user's choice (a stale one is closed by Discard).
 type HeaderMsg struct {
-	Key      Key
-	URL      *url.URL
-	Status   client.Status // the status, an unknown code as its class
-	Raw      client.Status // the code as the server sent it
-	Meta     string
-	Kind     content.Kind
-	MIME     string
-	Lang     string
-	Charset  string // the body's, as declared ("" for UTF-8)
-	Notice   string // a charset or identity problem, said in the status line
-	TLS      tls.ConnectionState
-	Cert     *x509.Certificate
-	Trust    tofu.Result
-	Stream   *Stream
-	Resp     *client.Response // downloads only
-	Identity string           // the identity presented, if any
+	Key     Key
+	URL     *url.URL
+	Status  client.Status // the status, an unknown code as its class
+	Raw     client.Status // the code as the server sent it
+	Meta    string
+	Kind    content.Kind
+	MIME    string
+	Lang    string
+	Charset string // the body's, as declared ("" for UTF-8)
+	Notice  string // a charset or identity problem, said in the status line
+	TLS     tls.ConnectionState
+	Cert    *x509.Certificate
+	Trust   tofu.Result
+	Stream  *Stream
+	Resp    *client.Response // downloads, and text of an unknown charset
+	// UnknownCharset: the body is text in a charset propus cannot decode;
+	// Resp is open for the user to save it or see it as UTF-8.
+	UnknownCharset bool
+	Identity       string // the identity presented, if any
 }
 
 // ErrMsg: the load failed before a header arrived.
@@ -96,22 +99,27 @@ func (l *Loader) Fetch(ctx context.Context, r Request) tea.Cmd {
 			return h
 		}
 		h.Kind, h.MIME, h.Charset, h.Lang = content.Classify(resp.Meta)
-		if h.Kind == content.Downloadable {
-			h.Resp = resp
+		if _, err := content.Decoder(nil, h.Charset); h.Kind == content.Downloadable || err != nil {
+			h.Resp = resp // a download, or a text nothing here can decode: the user chooses
+			h.UnknownCharset = err != nil
 			return h
 		}
-		s := newStream(r.Key)
-		body, cerr := content.Decoder(io.TeeReader(resp.Body, &s.raw), h.Charset)
-		if cerr != nil {
-			h.Notice = cerr.Error()
-		}
-		go func() {
-			defer resp.Body.Close()
-			s.run(countingReader{body, &s.bytes}, resp, h.Kind == content.PlainText)
-		}()
-		h.Stream = s
+		h.Stream = StreamBody(r.Key, resp, h.Charset, h.Kind == content.PlainText)
 		return h
 	}
+}
+
+// StreamBody starts reading the body of resp, decoded from charset (which
+// Decoder must know, or the bytes go as they are), into a Stream of
+// gemtext lines, or of preformatted ones when plain.
+func StreamBody(key Key, resp *client.Response, charset string, plain bool) *Stream {
+	s := newStream(key)
+	body, _ := content.Decoder(io.TeeReader(resp.Body, &s.raw), charset)
+	go func() {
+		defer resp.Body.Close()
+		s.run(countingReader{body, &s.bytes}, resp, plain)
+	}()
+	return s
 }
 
 // trustCheck is what the certificate check of one request found.
