@@ -902,6 +902,7 @@ func TestContentTypes(t *testing.T) {
 	d.waitFor("is one propus cannot decode")
 	d.press("u")
 	d.waitFor("Qapla'")
+	d.press("x") // clears the first-visit message
 	if st := d.statusLine(); !strings.Contains(st, "its charset, x-klingon, is unknown") {
 		t.Errorf("unknown charset: status %q", st)
 	}
