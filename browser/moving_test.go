@@ -183,7 +183,8 @@ func TestAboutPagesReadTheirFilesAgain(t *testing.T) {
 }
 
 // While a slow page streams, the size in the status line counts what has
-// arrived, a line not yet ended included.
+// arrived, and the line begun but not ended shows below the last whole
+// one.
 func TestStreamingCountMoves(t *testing.T) {
 	t.Parallel()
 	slow := newSlow(t, true, "# Slow\n"+strings.Repeat("x", 5000), "\n")
@@ -199,6 +200,9 @@ func TestStreamingCountMoves(t *testing.T) {
 			t.Fatalf("the count does not move: %q", d.statusLine())
 		}
 		time.Sleep(time.Millisecond) // the count is read from the stream, outside any message
+	}
+	if !strings.Contains(d.screen(), strings.Repeat("x", 80)) {
+		t.Errorf("the line begun does not show:\n%s", d.screen())
 	}
 	slow.free()
 	d.waitChan(slow.done, "the end of the page")

@@ -96,6 +96,12 @@ func (m *Model) bodyView() []string {
 		w := column(m.width, m.opts.ReadingWidth, m.opts.Center)
 		v.Resize(w, h)
 		lines = strings.Split(v.Render(), "\n")
+		// The line that has begun to arrive shows below the last whole one.
+		if p.Loading && !p.ShowSource && p.Stream != nil && v.Filled() < len(lines) {
+			if part := sanitize.Line(p.Stream.Partial()); part != "" {
+				lines[v.Filled()] = " " + m.shared.Styles.Status.Render(part)
+			}
+		}
 		if pad := strings.Repeat(" ", (m.width-w)/2); pad != "" {
 			for i := range lines {
 				lines[i] = pad + lines[i]

@@ -117,7 +117,7 @@ func StreamBody(key Key, resp *client.Response, charset string, plain bool) *Str
 	body, _ := content.Decoder(io.TeeReader(resp.Body, &s.raw), charset)
 	go func() {
 		defer resp.Body.Close()
-		s.run(countingReader{body, &s.bytes}, resp, plain)
+		s.run(countingReader{body, s}, resp, plain)
 	}()
 	return s
 }

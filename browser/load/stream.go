@@ -2,6 +2,7 @@ package load
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"strings"
 	"sync"
@@ -39,6 +40,9 @@ type Stream struct {
 	bytes  atomic.Int64
 	raw    rawBody // the body as received, before decoding
 	notify chan struct{}
+
+	pmu     sync.Mutex
+	partial []byte // the line begun and not ended yet
 }
 
 // rawBody keeps the bytes of a body as they arrive; it is safe for one
@@ -133,14 +137,37 @@ func readLines(r io.Reader, fn func(string)) error {
 	}
 }
 
-// countingReader counts the body bytes read.
+// maxPartial caps the line not yet ended that a Stream keeps.
+const maxPartial = 4096
+
+// countingReader counts the body bytes read, and keeps the text after the
+// last line end.
 type countingReader struct {
 	r io.Reader
-	n *atomic.Int64
+	s *Stream
 }
 
 func (c countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+	c.s.bytes.Add(int64(n))
+	c.s.pmu.Lock()
+	if i := bytes.LastIndexByte(p[:n], '\n'); i >= 0 {
+		c.s.partial = append(c.s.partial[:0], p[i+1:n]...)
+	} else {
+		c.s.partial = append(c.s.partial, p[:n]...)
+	}
+	if len(c.s.partial) > maxPartial {
+		c.s.partial = c.s.partial[:maxPartial]
+	}
+	c.s.pmu.Unlock()
 	return n, err
+}
+
+// Partial is the text of the line that has begun to arrive but not ended
+// (up to 4 KiB of it), "" when none: what the page shows below its last
+// line while the body streams.
+func (s *Stream) Partial() string {
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	return string(s.partial)
 }

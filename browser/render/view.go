@@ -106,6 +106,16 @@ func (v *View) Render() string {
 	return string(v.buf)
 }
 
+// Filled is how many rows of the last Render show the document: the rows
+// below them are blank.
+func (v *View) Filled() int {
+	n := 0
+	for n < len(v.screen) && v.screen[n].line >= 0 {
+		n++
+	}
+	return n
+}
+
 // sgr returns the SGR sequence of style id, computed once per Render.
 func (v *View) sgr(id styleID) string {
 	if !v.sgrSet[id] {
