@@ -124,18 +124,18 @@ func lineOf(data []byte, u string) int {
 // does not parse is left as it is and its *ParseError returned.
 func Save(path string, s Session) error {
 	if path == "" {
-		return errors.New("session: Save: empty path")
+		return errors.New("the session has no file to be saved in")
 	}
 	for _, t := range s.Tabs {
 		for _, e := range append(append([]Entry{t.Current}, t.Back...), t.Forward...) {
 			if err := client.CheckURL(e.URL); err != nil {
-				return fmt.Errorf("session: %w", err)
+				return fmt.Errorf("a tab of the session: %w", err)
 			}
 		}
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
-		return fmt.Errorf("session: %w", err)
+		return err
 	}
 	err = atomicfile.Update(path, dirMode, fileMode, func(old []byte) ([]byte, bool, error) {
 		if _, err := parse(path, old); err != nil {
@@ -144,7 +144,7 @@ func Save(path string, s Session) error {
 		return append(data, '\n'), true, nil
 	})
 	if _, ok := errors.AsType[*ParseError](err); ok || err == nil {
-		return err // a *ParseError says "session:" itself
+		return err // a *ParseError names the file itself
 	}
-	return fmt.Errorf("session: %w", err)
+	return fmt.Errorf("the session was not saved to %s: %w", path, err)
 }
