@@ -27,7 +27,7 @@ type response struct {
 	status       client.Status
 	meta         string
 	bodyAllowed  bool
-	bytes        int64 // body bytes written
+	bytes        int64 // bytes written, header included
 	hijacked     bool
 	aborted      bool // the handler panicked after the header
 	writeTimeout time.Duration
@@ -60,11 +60,13 @@ func (r *response) WriteHeader(status client.Status, meta string) {
 		return
 	}
 	r.wroteHeader = true
+	buffered := r.w.Buffered() // the header fits in the empty buffer
 	if err := client.WriteHeader(r.w, status, meta); err != nil {
 		r.c.srv.logf("testserver: handler sent a bad header (%d %q): %v", status, meta, err)
 		status, meta = client.StatusCGIError, "Internal server error"
 		client.WriteHeader(r.w, status, meta)
 	}
+	r.bytes += int64(r.w.Buffered() - buffered)
 	r.status, r.meta = status, meta
 	r.bodyAllowed = status.Class() == client.StatusSuccess
 }

@@ -85,6 +85,8 @@ type Server struct {
 
 	// AccessLog receives one line per response, in jetforce's format:
 	//   IP [dd/Mon/YYYY:HH:MM:SS +zzzz] "URL" STATUS "META" BYTES
+	// BYTES counts what the client was sent, header included; quotes,
+	// backslashes and control characters in URL and META are escaped.
 	AccessLog io.Writer
 	// ErrorLog receives errors and handler panics; nil means standard
 	// error.

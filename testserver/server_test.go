@@ -505,11 +505,12 @@ func TestServerAccessLog(t *testing.T) {
 	// IP [dd/Mon/YYYY:HH:MM:SS +zzzz] "URL" STATUS "META" BYTES
 	line := regexp.MustCompile(`^127\.0\.0\.1 \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "((?:[^"\\]|\\.)*)" (\d\d) "((?:[^"\\]|\\.)*)" (\d+)$`)
 	want := [][4]string{
-		{ts.URL + "/page", "20", "text/gemini", "12"},
-		{ts.URL + "/quote", "51", `Not \"here\"`, "0"},
-		{ts.URL + "/control", "51", `tab\x09here\x01\\`, "0"},
-		{ts.URL + `/a\"b`, "20", "text/gemini", "12"},
-		{"Hello Gemini!", "59", "Invalid URL: not an absolute URL with a host", "0"},
+		// BYTES: what the client was sent, header included.
+		{ts.URL + "/page", "20", "text/gemini", "28"},
+		{ts.URL + "/quote", "51", `Not \"here\"`, "15"},
+		{ts.URL + "/control", "51", `tab\x09here\x01\\`, "15"},
+		{ts.URL + `/a\"b`, "20", "text/gemini", "28"},
+		{"Hello Gemini!", "59", "Invalid URL: not an absolute URL with a host", "49"},
 	}
 	var got [][4]string
 	for _, l := range strings.Split(strings.TrimSuffix(accessLog.String(), "\n"), "\n") {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,8 +29,14 @@ const serveHelp = `Serves a directory over Gemini: static files, directory listi
 scripts, with jetforce's flags. Without --tls-certfile, a self-signed
 certificate for --hostname is made once, kept in the data directory and
 reused; its fingerprint is printed at start. The access log goes to stdout,
-errors to stderr. SIGINT or SIGTERM stops it cleanly (responses in flight
-finish, for up to 10 seconds).
+errors to stderr. SIGHUP reloads the certificates (--tls-certfile and
+--vhost ones too) without dropping a connection. SIGINT or SIGTERM stops it
+cleanly: responses in flight finish, for up to 10 seconds, then it exits 0.
+
+Under abuse: a client holds at most --max-conns-per-ip connections, a
+response to a client that does not read is dropped, and with --rate-limit
+malformed requests and failed handshakes count too (at twice the limit a
+client's connections are closed before the handshake).
 
 Differences from jetforce: requests with a fragment are refused (59); hidden
 files are never served or listed; symbolic links that leave --dir are
@@ -46,6 +53,7 @@ type serveConfig struct {
 	caFile, caPath               string
 	dir, cgiDir, indexFile, lang string
 	rateLimit                    string
+	maxConnsPerIP                int
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
@@ -91,6 +99,7 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.indexFile, "index-file", "index.gmi", "the file served for a directory")
 	fs.StringVar(&cfg.lang, "default-lang", "", "language added to text/gemini responses (lang=…)")
 	fs.StringVar(&cfg.rateLimit, "rate-limit", "", "requests per client IP, as `N/[P]unit` with unit s, m, h or d (e.g. 60/5m)")
+	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
 	fs.Var(&cfg.vhosts, "vhost", "serve another host from its own directory (and certificate, chosen by SNI): `HOST=DIR[:CERTFILE:KEYFILE]`; repeatable")
 	fs.Usage = usageFunc(fs, "[flags]", serveHelp)
@@ -102,22 +111,48 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "propus serve: unexpected argument %q (see propus serve --help)\n", pos[0])
 		return exitUsage
 	}
-	srv, ln, err := buildServer(&cfg)
+	inst, err := buildServer(&cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
-		return exitUsage
+		if errors.As(err, new(*usageError)) {
+			return exitUsage
+		}
+		return exitFailure
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serveUntil(ctx, srv, ln); err != nil {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if err := inst.reload(); err != nil {
+				fmt.Fprintf(e.stderr, "propus serve: SIGHUP: keeping the old certificates: %v\n", err)
+			} else {
+				fmt.Fprintf(e.stderr, "propus serve: SIGHUP: certificates reloaded\n")
+			}
+		}
+	}()
+	if err := serveUntil(ctx, inst.srv, inst.ln); err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
 }
 
+// shutdownGrace is how long responses in flight may take to finish when
+// the server stops.
+var shutdownGrace = 10 * time.Second
+
+// usageError is a flag value buildServer cannot use: the usage exit code.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
 // serveUntil serves on ln until ctx is done, then shuts down, letting
-// responses in flight finish for up to 10 seconds.
+// responses in flight finish for up to shutdownGrace; those still running
+// then are cut, which is no failure.
 func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -126,74 +161,107 @@ func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) er
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.ErrorLog.Printf("propus serve: responses still running after %v were cut", shutdownGrace)
+	}
 	if serr := <-errc; !errors.Is(serr, testserver.ErrServerClosed) {
 		return serr
 	}
-	return err
+	return nil
 }
 
-// buildServer turns the flags into a listening server.
-func buildServer(cfg *serveConfig) (*testserver.Server, net.Listener, error) {
+// serveInstance is a server built from the flags, its listener, and how
+// to reload its certificates.
+type serveInstance struct {
+	srv    *testserver.Server
+	ln     net.Listener
+	reload func() error
+}
+
+// buildServer turns the flags into a listening server. Errors in flag
+// values are *usageError.
+func buildServer(cfg *serveConfig) (*serveInstance, error) {
 	var limiter *testserver.RateLimiter
 	if cfg.rateLimit != "" {
 		rl, err := testserver.ParseRateLimit(cfg.rateLimit)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--rate-limit: %w", err)
+			return nil, &usageError{fmt.Errorf("--rate-limit: %w", err)}
 		}
 		limiter = testserver.NewRateLimiter(rl)
 	}
-	cas, err := loadCAs(cfg.caFile, cfg.caPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
-	if err != nil {
-		return nil, nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	errLog := log.New(cfg.stderr, "", log.LstdFlags)
-
 	hostname, err := client.NormalizeHost(cfg.hostname)
 	if err != nil {
-		ln.Close()
-		return nil, nil, fmt.Errorf("--hostname: %w", err)
+		return nil, &usageError{fmt.Errorf("--hostname: %w", err)}
 	}
-	mainCert, err := serverCertificate(cfg, hostname, cfg.certFile, cfg.keyFile)
-	if err != nil {
-		ln.Close()
-		return nil, nil, err
-	}
-	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
-	certs := map[string]*tls.Certificate{hostname: &mainCert}
+	names := []string{hostname}
 	for _, v := range cfg.vhosts {
 		name, err := client.NormalizeHost(v.host)
 		if err != nil {
-			ln.Close()
-			return nil, nil, fmt.Errorf("--vhost %s: %w", v.host, err)
+			return nil, &usageError{fmt.Errorf("--vhost %s: %w", v.host, err)}
 		}
-		hosts[name] = siteHandler(cfg, v.dir, name, port, cas)
-		cert, err := serverCertificate(cfg, name, v.certFile, v.keyFile)
-		if err != nil {
-			ln.Close()
-			return nil, nil, err
-		}
-		certs[name] = &cert
+		names = append(names, name)
 	}
-	var h testserver.Handler = &testserver.VirtualHosts{Port: port, Hosts: hosts}
-	if limiter != nil {
-		h = limiter.Middleware(h)
+	cas, err := loadCAs(cfg.caFile, cfg.caPath)
+	if err != nil {
+		return nil, err
+	}
+	var getCert atomic.Pointer[func(*tls.ClientHelloInfo) (*tls.Certificate, error)]
+	reload := func() error {
+		get, err := loadCertificates(cfg, names)
+		if err == nil {
+			getCert.Store(&get)
+		}
+		return err
+	}
+	if err := reload(); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
+	if err != nil {
+		return nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
+	for i, v := range cfg.vhosts {
+		hosts[names[i+1]] = siteHandler(cfg, v.dir, names[i+1], port, cas)
 	}
 	srv := &testserver.Server{
-		Handler:   h,
-		TLSConfig: &tls.Config{GetCertificate: testserver.SNICertificates(certs, &mainCert)},
-		AccessLog: cfg.stdout,
-		ErrorLog:  errLog,
+		Handler: &testserver.VirtualHosts{Port: port, Hosts: hosts},
+		TLSConfig: &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			return (*getCert.Load())(hello)
+		}},
+		MaxConnsPerIP: cfg.maxConnsPerIP,
+		RateLimiter:   limiter,
+		AccessLog:     cfg.stdout,
+		ErrorLog:      log.New(cfg.stderr, "", log.LstdFlags),
 	}
 	fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, port, cfg.dir, ln.Addr())
-	return srv, ln, nil
+	return &serveInstance{srv: srv, ln: ln, reload: reload}, nil
+}
+
+// loadCertificates loads the certificates of the host names (the main
+// one first, then the --vhost ones in order) and returns the
+// GetCertificate function that picks one by SNI.
+func loadCertificates(cfg *serveConfig, names []string) (func(*tls.ClientHelloInfo) (*tls.Certificate, error), error) {
+	certs := map[string]*tls.Certificate{}
+	var main *tls.Certificate
+	for i, name := range names {
+		certFile, keyFile := cfg.certFile, cfg.keyFile
+		if i > 0 {
+			certFile, keyFile = cfg.vhosts[i-1].certFile, cfg.vhosts[i-1].keyFile
+		}
+		cert, err := serverCertificate(cfg, name, certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		certs[name] = &cert
+		if i == 0 {
+			main = &cert
+		}
+	}
+	return testserver.SNICertificates(certs, main), nil
 }
 
 // siteHandler serves one host's directory: CGI under the cgi dir, static
@@ -221,7 +289,7 @@ func serverCertificate(cfg *serveConfig, hostname, certFile, keyFile string) (tl
 	case certFile != "" && keyFile != "":
 		cert, err = testserver.LoadCertificate(certFile, keyFile)
 	case certFile != "" || keyFile != "":
-		return cert, errors.New("give both --tls-certfile and --tls-keyfile, or neither")
+		return cert, &usageError{errors.New("give both --tls-certfile and --tls-keyfile, or neither")}
 	default:
 		var created bool
 		cert, created, err = testserver.LoadOrCreateCertificate(cfg.certDir, hostname)

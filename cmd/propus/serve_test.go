@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
+	"propus/testserver"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server's goroutines.
@@ -58,10 +60,11 @@ func startServe(t *testing.T, cfg serveConfig) (string, *syncBuffer, *syncBuffer
 	if cfg.cgiTimeout == 0 {
 		cfg.cgiTimeout = 5 * time.Second
 	}
-	srv, ln, err := buildServer(&cfg)
+	inst, err := buildServer(&cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv, ln := inst.srv, inst.ln
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serveUntil(ctx, srv, ln) }()
@@ -109,7 +112,7 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(stderr.String(), "SHA256:") {
 		t.Errorf("the certificate's fingerprint is not printed: %q", stderr.String())
 	}
-	if !strings.Contains(stdout.String(), `"`+base+`/" 20 "text/gemini; lang=en" 7`) {
+	if !strings.Contains(stdout.String(), `"`+base+`/" 20 "text/gemini; lang=en" 32`) {
 		t.Errorf("access log: %q", stdout.String())
 	}
 }
@@ -168,5 +171,93 @@ func TestServeVirtualHosts(t *testing.T) {
 		if string(body) != want || resp.Certificate.Subject.CommonName != host {
 			t.Errorf("%s: %q from a certificate for %q", host, body, resp.Certificate.Subject.CommonName)
 		}
+	}
+}
+
+func TestServeExitCodes(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := strconv.Itoa(taken.Addr().(*net.TCPAddr).Port)
+	broken := filepath.Join(t.TempDir(), "broken.pem")
+	os.WriteFile(broken, []byte("not PEM"), 0o644)
+	for _, args := range [][]string{
+		{"serve", "--port", port, "--dir", t.TempDir()},
+		{"serve", "--port", "0", "--tls-certfile", broken, "--tls-keyfile", broken},
+	} {
+		if code, _, errOut := propus(t, args...); code != exitFailure || errOut == "" {
+			t.Errorf("%v: exit %d, %q; want %d", args, code, errOut, exitFailure)
+		}
+	}
+}
+
+// TestServeReloadsCertificates checks that reloading (SIGHUP's job)
+// presents the certificate now in the files to new connections.
+func TestServeReloadsCertificates(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	write := func() {
+		cert, err := testserver.GenerateCertificate([]string{"localhost"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := &identity.Identity{Name: "localhost", Certificate: cert, Leaf: cert.Leaf}
+		if err := id.Save(certFile, keyFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write()
+	cfg := serveConfig{dir: dir, hostname: "localhost", host: "127.0.0.1", certFile: certFile, keyFile: keyFile,
+		indexFile: "index.gmi", cgiDir: "cgi-bin", stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go inst.srv.Serve(inst.ln)
+	defer inst.srv.Close()
+	base := "gemini://localhost:" + strconv.Itoa(inst.ln.Addr().(*net.TCPAddr).Port) + "/"
+	r1, _ := fetchBody(t, base)
+	write()
+	if err := inst.reload(); err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := fetchBody(t, base)
+	if r1.Certificate.Equal(r2.Certificate) {
+		t.Error("the reloaded server still presents the old certificate")
+	}
+}
+
+// TestServeShutdownCutsIsNoError stops a server while a CGI response
+// outlasts the grace period: serveUntil reports no error.
+func TestServeShutdownCutsIsNoError(t *testing.T) {
+	old := shutdownGrace
+	shutdownGrace = 100 * time.Millisecond
+	defer func() { shutdownGrace = old }()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "cgi-bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "slow"), []byte("#!/bin/sh\nprintf '20 text/plain\\r\\nstart\\n'\nexec sleep 5\n"), 0o755)
+	cfg := serveConfig{dir: dir, hostname: "localhost", host: "127.0.0.1", indexFile: "index.gmi", cgiDir: "cgi-bin",
+		cgiTimeout: 10 * time.Second, certDir: t.TempDir(), stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveUntil(ctx, inst.srv, inst.ln) }()
+	var c client.Client
+	resp, err := c.Get(context.Background(), "gemini://localhost:"+strconv.Itoa(inst.ln.Addr().(*net.TCPAddr).Port)+"/cgi-bin/slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := resp.Body.Read(make([]byte, 6)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serveUntil: %v, want nil", err)
 	}
 }
