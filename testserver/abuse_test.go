@@ -256,7 +256,7 @@ func TestServerMinimumProgress(t *testing.T) {
 	buf := make([]byte, 16<<10)
 	var got int
 	for {
-		n, err := tc.Read(buf)
+		n, err := io.ReadFull(tc, buf)
 		got += n
 		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
