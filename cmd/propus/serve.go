@@ -54,6 +54,7 @@ type serveConfig struct {
 	dir, cgiDir, indexFile, lang string
 	rateLimit                    string
 	maxConnsPerIP                int
+	regenerate                   bool
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
@@ -99,6 +100,7 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.indexFile, "index-file", "index.gmi", "the file served for a directory")
 	fs.StringVar(&cfg.lang, "default-lang", "", "language added to text/gemini responses (lang=…)")
 	fs.StringVar(&cfg.rateLimit, "rate-limit", "", "requests per client IP, as `N/[P]unit` with unit s, m, h or d (e.g. 60/5m)")
+	fs.BoolVar(&cfg.regenerate, "regenerate", false, "replace the generated certificates with new ones (clients that pinned the old ones will see a change)")
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
 	fs.Var(&cfg.vhosts, "vhost", "serve another host from its own directory (and certificate, chosen by SNI): `HOST=DIR[:CERTFILE:KEYFILE]`; repeatable")
@@ -218,6 +220,7 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 	if err := reload(); err != nil {
 		return nil, err
 	}
+	cfg.regenerate = false // once: SIGHUP reloads what was made
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
 	if err != nil {
 		return nil, err
@@ -291,10 +294,17 @@ func serverCertificate(cfg *serveConfig, hostname, certFile, keyFile string) (tl
 	case certFile != "" || keyFile != "":
 		return cert, &usageError{errors.New("give both --tls-certfile and --tls-keyfile, or neither")}
 	default:
-		var created bool
-		cert, created, err = testserver.LoadOrCreateCertificate(cfg.certDir, hostname)
+		created := cfg.regenerate
+		if created {
+			cert, err = testserver.RegenerateCertificate(cfg.certDir, hostname)
+		} else {
+			cert, created, err = testserver.LoadOrCreateCertificate(cfg.certDir, hostname)
+		}
 		if err == nil && created {
 			fmt.Fprintf(cfg.stderr, "propus serve: made a self-signed certificate for %s in %s\n", hostname, cfg.certDir)
+		}
+		if errors.As(err, new(*testserver.IncompleteCertificateError)) {
+			err = fmt.Errorf("%w (--regenerate makes a new one)", err)
 		}
 	}
 	if err != nil {

@@ -261,3 +261,21 @@ func TestServeShutdownCutsIsNoError(t *testing.T) {
 		t.Errorf("serveUntil: %v, want nil", err)
 	}
 }
+
+// TestServeMissingKey checks that a generated certificate whose key is
+// gone stops the server with an error saying so, and that --regenerate
+// makes a new one.
+func TestServeMissingKey(t *testing.T) {
+	certDir := t.TempDir()
+	base, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir})
+	r1, _ := fetchBody(t, base+"/")
+	os.Remove(filepath.Join(certDir, "localhost.key"))
+	cfg := serveConfig{dir: t.TempDir(), hostname: "localhost", host: "127.0.0.1", certDir: certDir, stdout: io.Discard, stderr: io.Discard}
+	if _, err := buildServer(&cfg); err == nil || !strings.Contains(err.Error(), "localhost.key is missing") || !strings.Contains(err.Error(), "--regenerate") {
+		t.Fatalf("got %v, want an error naming the missing key and --regenerate", err)
+	}
+	second, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir, regenerate: true})
+	if r2, _ := fetchBody(t, second+"/"); r1.Certificate.Equal(r2.Certificate) {
+		t.Error("--regenerate kept the old certificate")
+	}
+}
