@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -32,6 +33,7 @@ reused; its fingerprint is printed at start. The access log goes to stdout,
 errors to stderr. SIGHUP reloads the certificates (--tls-certfile and
 --vhost ones too) without dropping a connection. SIGINT or SIGTERM stops it
 cleanly: responses in flight finish, for up to 10 seconds, then it exits 0.
+SIGUSR1 reopens the --access-log and --error-log files (after a rotation).
 
 Under abuse: a client holds at most --max-conns-per-ip connections, a
 response to a client that does not read is dropped, and with --rate-limit
@@ -55,10 +57,25 @@ type serveConfig struct {
 	rateLimit                    string
 	maxConnsPerIP                int
 	regenerate                   bool
+	listen                       listenFlag
+	accessLog, errorLog          string
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
 	stdout, stderr               io.Writer
+}
+
+// listenFlag collects --listen ADDR:PORT values.
+type listenFlag []string
+
+func (l *listenFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listenFlag) Set(s string) error {
+	if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+		return errors.New("want ADDR:PORT, such as 0.0.0.0:1965 or [::]:1965")
+	}
+	*l = append(*l, s)
+	return nil
 }
 
 // vhostFlag collects --vhost HOST=DIR[:CERTFILE:KEYFILE] values.
@@ -100,6 +117,9 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.indexFile, "index-file", "index.gmi", "the file served for a directory")
 	fs.StringVar(&cfg.lang, "default-lang", "", "language added to text/gemini responses (lang=…)")
 	fs.StringVar(&cfg.rateLimit, "rate-limit", "", "requests per client IP, as `N/[P]unit` with unit s, m, h or d (e.g. 60/5m)")
+	fs.Var(&cfg.listen, "listen", "listen on `ADDR:PORT` instead of --host and --port; repeatable (e.g. 0.0.0.0:1965 and [::]:1965)")
+	fs.StringVar(&cfg.accessLog, "access-log", "", "append the access log to `FILE` instead of stdout (SIGUSR1 reopens it)")
+	fs.StringVar(&cfg.errorLog, "error-log", "", "append errors and CGI scripts' stderr to `FILE` instead of stderr (SIGUSR1 reopens it)")
 	fs.BoolVar(&cfg.regenerate, "regenerate", false, "replace the generated certificates with new ones (clients that pinned the old ones will see a change)")
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
@@ -113,6 +133,23 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "propus serve: unexpected argument %q (see propus serve --help)\n", pos[0])
 		return exitUsage
 	}
+	var logs []*logFile
+	for _, l := range []struct {
+		path string
+		w    *io.Writer
+	}{{cfg.accessLog, &cfg.stdout}, {cfg.errorLog, &cfg.stderr}} {
+		if l.path == "" {
+			continue
+		}
+		f, err := openLogFile(l.path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
+			return exitFailure
+		}
+		defer f.Close()
+		logs = append(logs, f)
+		*l.w = f
+	}
 	inst, err := buildServer(&cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
@@ -123,19 +160,34 @@ func runServe(e *env, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
 	go func() {
-		for range hup {
+		for sig := range sigs {
+			if sig == syscall.SIGUSR1 {
+				for _, f := range logs {
+					if err := f.Reopen(); err != nil {
+						fmt.Fprintf(cfg.stderr, "propus serve: SIGUSR1: %v\n", err)
+					}
+				}
+				continue
+			}
 			if err := inst.reload(); err != nil {
-				fmt.Fprintf(e.stderr, "propus serve: SIGHUP: keeping the old certificates: %v\n", err)
+				fmt.Fprintf(cfg.stderr, "propus serve: SIGHUP: keeping the old certificates: %v\n", err)
 			} else {
-				fmt.Fprintf(e.stderr, "propus serve: SIGHUP: certificates reloaded\n")
+				fmt.Fprintf(cfg.stderr, "propus serve: SIGHUP: certificates reloaded\n")
 			}
 		}
 	}()
-	if err := serveUntil(ctx, inst.srv, inst.ln); err != nil {
+	for _, ln := range inst.lns[1:] {
+		go func() {
+			if err := inst.srv.Serve(ln); !errors.Is(err, testserver.ErrServerClosed) {
+				fmt.Fprintf(cfg.stderr, "propus serve: %s: %v\n", ln.Addr(), err)
+			}
+		}()
+	}
+	if err := serveUntil(ctx, inst.srv, inst.lns[0]); err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
 		return exitFailure
 	}
@@ -174,11 +226,11 @@ func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) er
 	return nil
 }
 
-// serveInstance is a server built from the flags, its listener, and how
+// serveInstance is a server built from the flags, its listeners, and how
 // to reload its certificates.
 type serveInstance struct {
 	srv    *testserver.Server
-	ln     net.Listener
+	lns    []net.Listener
 	reload func() error
 }
 
@@ -221,11 +273,27 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 		return nil, err
 	}
 	cfg.regenerate = false // once: SIGHUP reloads what was made
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
-	if err != nil {
-		return nil, err
+	addrs := []string(cfg.listen)
+	if len(addrs) == 0 {
+		addrs = []string{net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port))}
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
+	var lns []net.Listener
+	port := -1 // the port every listener has, else 0: no port check
+	for _, a := range addrs {
+		ln, err := net.Listen("tcp", a)
+		if err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, err
+		}
+		lns = append(lns, ln)
+		if p := ln.Addr().(*net.TCPAddr).Port; port == -1 || port == p {
+			port = p
+		} else {
+			port = 0
+		}
+	}
 	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
 	for i, v := range cfg.vhosts {
 		hosts[names[i+1]] = siteHandler(cfg, v.dir, names[i+1], port, cas)
@@ -240,8 +308,54 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 		AccessLog:     cfg.stdout,
 		ErrorLog:      log.New(cfg.stderr, "", log.LstdFlags),
 	}
-	fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, port, cfg.dir, ln.Addr())
-	return &serveInstance{srv: srv, ln: ln, reload: reload}, nil
+	for _, ln := range lns {
+		fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, ln.Addr().(*net.TCPAddr).Port, cfg.dir, ln.Addr())
+	}
+	return &serveInstance{srv: srv, lns: lns, reload: reload}, nil
+}
+
+// logFile is a log file opened for appending that Reopen opens afresh
+// under its name, for log rotation (SIGUSR1).
+type logFile struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+}
+
+func openLogFile(path string) (*logFile, error) {
+	l := &logFile{path: path}
+	return l, l.Reopen()
+}
+
+// Write appends p to the file.
+func (l *logFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Write(p)
+}
+
+// Reopen opens the file by its name again, creating it when it was moved
+// away, and closes the one it had.
+func (l *logFile) Reopen() error {
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("log file: %w", err)
+	}
+	l.mu.Lock()
+	old := l.f
+	l.f = f
+	l.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// Close closes the file.
+func (l *logFile) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Close()
 }
 
 // loadCertificates loads the certificates of the host names (the main

@@ -64,7 +64,7 @@ func startServe(t *testing.T, cfg serveConfig) (string, *syncBuffer, *syncBuffer
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, ln := inst.srv, inst.ln
+	srv, ln := inst.srv, inst.lns[0]
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serveUntil(ctx, srv, ln) }()
@@ -215,9 +215,9 @@ func TestServeReloadsCertificates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go inst.srv.Serve(inst.ln)
+	go inst.srv.Serve(inst.lns[0])
 	defer inst.srv.Close()
-	base := "gemini://localhost:" + strconv.Itoa(inst.ln.Addr().(*net.TCPAddr).Port) + "/"
+	base := "gemini://localhost:" + strconv.Itoa(inst.lns[0].Addr().(*net.TCPAddr).Port) + "/"
 	r1, _ := fetchBody(t, base)
 	write()
 	if err := inst.reload(); err != nil {
@@ -246,9 +246,9 @@ func TestServeShutdownCutsIsNoError(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveUntil(ctx, inst.srv, inst.ln) }()
+	go func() { done <- serveUntil(ctx, inst.srv, inst.lns[0]) }()
 	var c client.Client
-	resp, err := c.Get(context.Background(), "gemini://localhost:"+strconv.Itoa(inst.ln.Addr().(*net.TCPAddr).Port)+"/cgi-bin/slow")
+	resp, err := c.Get(context.Background(), "gemini://localhost:"+strconv.Itoa(inst.lns[0].Addr().(*net.TCPAddr).Port)+"/cgi-bin/slow")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,5 +277,74 @@ func TestServeMissingKey(t *testing.T) {
 	second, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir, regenerate: true})
 	if r2, _ := fetchBody(t, second+"/"); r1.Certificate.Equal(r2.Certificate) {
 		t.Error("--regenerate kept the old certificate")
+	}
+}
+
+// TestServeListenTwice serves on IPv4 and IPv6 loopback at once.
+func TestServeListenTwice(t *testing.T) {
+	if l, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		l.Close()
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	var listen listenFlag
+	for _, a := range []string{"127.0.0.1:0", "[::1]:0"} {
+		if err := listen.Set(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if listen.Set("nowhere") == nil {
+		t.Error("--listen nowhere accepted")
+	}
+	cfg := serveConfig{dir: dir, hostname: "localhost", listen: listen, indexFile: "index.gmi", cgiDir: "cgi-bin",
+		certDir: t.TempDir(), stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.srv.Close()
+	for _, ln := range inst.lns {
+		go inst.srv.Serve(ln)
+	}
+	for _, ln := range inst.lns {
+		var c client.Client
+		req, _ := client.NewRequest("gemini://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/")
+		req.Host = ln.Addr().String()
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: %v", ln.Addr(), err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Status != 20 || string(body) != "# Home\n" {
+			t.Errorf("%s: %d %q", ln.Addr(), resp.Status, body)
+		}
+	}
+}
+
+// TestServeLogFileReopen rotates a log file as logrotate does and
+// checks that Reopen (SIGUSR1's job) writes to a new file of the name.
+func TestServeLogFileReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	f, err := openLogFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	io.WriteString(f, "one\n")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "two\n")
+	if err := f.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "three\n")
+	old, _ := os.ReadFile(path + ".1")
+	cur, _ := os.ReadFile(path)
+	if string(old) != "one\ntwo\n" || string(cur) != "three\n" {
+		t.Errorf("rotated %q, current %q", old, cur)
 	}
 }
