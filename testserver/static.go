@@ -27,6 +27,12 @@ import (
 // served makes the directory 51, so its contents are not revealed. The
 // query string is otherwise ignored.
 //
+// A .meta file in a directory (Agate's format, see lookupMeta) changes
+// the replies for the names in it: parameters for a file's type
+// (";lang=fr"), a type of its own, or a whole reply, such as "51 Gone"
+// or "31 /new/place", which is sent whether the name exists or not. The
+// index file is looked up in its directory's .meta too.
+//
 // Everything else is "51 Not found", and the reason is never told:
 //
 //   - Containment: files are opened through an os.Root, so nothing
@@ -84,12 +90,20 @@ func (f *FileServer) ServeGemini(w ResponseWriter, r *Request) {
 	}
 	defer root.Close()
 
+	var p preset
+	if urlPath != "" {
+		p = lookupMeta(root, filepath.Dir(name), filepath.Base(name))
+	}
+	if p.status != 0 && p.status.Class() != client.StatusSuccess {
+		w.WriteHeader(p.status, p.meta)
+		return
+	}
 	info, err := root.Stat(name)
 	switch {
 	case err != nil:
 		NotFound(w, r)
 	case info.Mode().IsRegular():
-		f.serveFile(w, r, root, urlPath, name)
+		f.serveFile(w, r, root, p.typeOf(MIMEType(urlPath)), name)
 	case !info.IsDir():
 		NotFound(w, r)
 	case urlPath != "" && !strings.HasSuffix(r.URL.Path, "/"):
@@ -126,15 +140,16 @@ func localName(urlPath string) (clean, name string, err error) {
 	return p, filepath.FromSlash(p), nil
 }
 
-// serveFile sends the regular file name, or 51 when it cannot be opened.
-func (f *FileServer) serveFile(w ResponseWriter, r *Request, root *os.Root, urlPath, name string) {
+// serveFile sends the regular file name as type mime, or 51 when it
+// cannot be opened.
+func (f *FileServer) serveFile(w ResponseWriter, r *Request, root *os.Root, mime, name string) {
 	file, err := openRegular(root, name)
 	if err != nil {
 		NotFound(w, r)
 		return
 	}
 	defer file.Close()
-	f.send(w, file, MIMEType(urlPath))
+	f.send(w, file, mime)
 }
 
 // openRegular opens name in root, failing with errNotRegular unless it
@@ -183,11 +198,15 @@ func (f *FileServer) serveDir(w ResponseWriter, r *Request, root *os.Root, urlPa
 		index = "index.gmi"
 	}
 	indexName := filepath.Join(dir, filepath.FromSlash(index))
+	p := lookupMeta(root, filepath.Dir(indexName), filepath.Base(indexName))
 	file, err := openRegular(root, indexName)
 	switch {
+	case err == nil && p.status != 0 && p.status.Class() != client.StatusSuccess:
+		file.Close()
+		w.WriteHeader(p.status, p.meta)
 	case err == nil:
 		defer file.Close()
-		f.send(w, file, MIMEType(index))
+		f.send(w, file, p.typeOf(MIMEType(index)))
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular):
 		listing, err := listDirectory(root, urlPath, dir)
 		if err != nil {
