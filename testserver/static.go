@@ -69,13 +69,17 @@ var (
 
 // ServeGemini answers r with the file or directory its path names.
 //
-// A listing is text/gemini with CRLF line ends: "Directory: /<path>"
-// (with a trailing "/" below the root), then, below the root, a link to
-// the parent directory labelled "..", then one link per entry, sorted by
-// name in byte order: "=>/<full path, percent-encoded>\t<name>", with a
-// "/" after both the link and the name of a directory. Hidden names,
-// links that leave the root, and entries that are neither files nor
-// directories are left out. Control characters and invalid UTF-8 in
+// A listing is text/gemini with CRLF line ends: the directory's
+// .header.gmi when it has one (its first 16 KiB, as they are), then
+// "Directory: /<path>" (with a trailing "/" below the root), then, below
+// the root, a link to the parent directory labelled "..", then one link
+// per entry, directories first, each part sorted by name in byte order:
+// "=>/<full path, percent-encoded>\t<label>". A directory's label is its
+// name and a "/" (after the link too); a gemtext file's is its first
+// heading (in its first 4 KiB), and any other file's, or a gemtext file
+// without a heading, is its name and size, "notes.txt (1.5 KiB)". Hidden
+// names, links that leave the root, and entries that are neither files
+// nor directories are left out. Control characters and invalid UTF-8 in
 // labels are shown as U+FFFD.
 func (f *FileServer) ServeGemini(w ResponseWriter, r *Request) {
 	urlPath, name, err := localName(r.URL.Path)

@@ -237,8 +237,8 @@ func TestFileServerIndexFile(t *testing.T) {
 		{"index.txt", "/", "20 text/plain", "text index\n"},
 		{"sub/home.gmi", "/f/", "20 text/gemini", "nested index\n"},
 		// Without its index file a directory is listed.
-		{"index.txt", "/d/", "20 text/gemini", "Directory: /d/\r\n=>/\t..\r\n=>/d/home.gmi\thome.gmi\r\n=>/d/index.gmi\tindex.gmi\r\n"},
-		{"", "/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/index.gmi/\tindex.gmi/\r\n=>/e/page.gmi\tpage.gmi\r\n"},
+		{"index.txt", "/d/", "20 text/gemini", "Directory: /d/\r\n=>/\t..\r\n=>/d/home.gmi\thome.gmi (9 B)\r\n=>/d/index.gmi\tindex.gmi (10 B)\r\n"},
+		{"", "/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/index.gmi/\tindex.gmi/\r\n=>/e/page.gmi\tpage.gmi (0 B)\r\n"},
 	}
 	for _, tt := range tests {
 		ts := testserver.NewServer(t, &testserver.FileServer{Root: root, IndexFile: tt.index})
