@@ -59,6 +59,7 @@ type serveConfig struct {
 	regenerate                   bool
 	listen                       listenFlag
 	accessLog, errorLog          string
+	zones                        zoneFlag
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
@@ -75,6 +76,27 @@ func (l *listenFlag) Set(s string) error {
 		return errors.New("want ADDR:PORT, such as 0.0.0.0:1965 or [::]:1965")
 	}
 	*l = append(*l, s)
+	return nil
+}
+
+// zoneFlag collects --cert-zone PATH=FINGERPRINT[,FINGERPRINT...] values.
+type zoneFlag testserver.CertificateZones
+
+func (z *zoneFlag) String() string { return "" }
+
+func (z *zoneFlag) Set(s string) error {
+	p, list, ok := strings.Cut(s, "=")
+	if !ok || !strings.HasPrefix(p, "/") || list == "" {
+		return errors.New("want PATH=FINGERPRINT[,FINGERPRINT...], such as /members/=SHA256:1A2B…")
+	}
+	fps := strings.Split(list, ",")
+	for _, fp := range fps {
+		hex, ok := strings.CutPrefix(strings.ToUpper(strings.TrimSpace(fp)), "SHA256:")
+		if !ok || len(hex) != 64 || strings.Trim(hex, "0123456789ABCDEF") != "" {
+			return fmt.Errorf("%q is not a certificate fingerprint (SHA256: and 64 hex digits, as propus id list shows)", fp)
+		}
+	}
+	*z = append(*z, testserver.Zone{Path: p, Fingerprints: fps})
 	return nil
 }
 
@@ -120,6 +142,7 @@ func runServe(e *env, args []string) int {
 	fs.Var(&cfg.listen, "listen", "listen on `ADDR:PORT` instead of --host and --port; repeatable (e.g. 0.0.0.0:1965 and [::]:1965)")
 	fs.StringVar(&cfg.accessLog, "access-log", "", "append the access log to `FILE` instead of stdout (SIGUSR1 reopens it)")
 	fs.StringVar(&cfg.errorLog, "error-log", "", "append errors and CGI scripts' stderr to `FILE` instead of stderr (SIGUSR1 reopens it)")
+	fs.Var(&cfg.zones, "cert-zone", "`PATH=FINGERPRINT[,FINGERPRINT...]`: requests under PATH need a client certificate (60) with one of these SHA256: fingerprints (else 61); repeatable")
 	fs.BoolVar(&cfg.regenerate, "regenerate", false, "replace the generated certificates with new ones (clients that pinned the old ones will see a change)")
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
@@ -298,8 +321,12 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 	for i, v := range cfg.vhosts {
 		hosts[names[i+1]] = siteHandler(cfg, v.dir, names[i+1], port, cas)
 	}
+	var h testserver.Handler = &testserver.VirtualHosts{Port: port, Hosts: hosts}
+	if len(cfg.zones) > 0 {
+		h = testserver.CertificateZones(cfg.zones).Middleware(h)
+	}
 	srv := &testserver.Server{
-		Handler: &testserver.VirtualHosts{Port: port, Hosts: hosts},
+		Handler: h,
 		TLSConfig: &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 			return (*getCert.Load())(hello)
 		}},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"os"
@@ -346,5 +347,53 @@ func TestServeLogFileReopen(t *testing.T) {
 	cur, _ := os.ReadFile(path)
 	if string(old) != "one\ntwo\n" || string(cur) != "three\n" {
 		t.Errorf("rotated %q, current %q", old, cur)
+	}
+}
+
+// TestServeCertZones guards a path with --cert-zone.
+func TestServeCertZones(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "members"), 0o755)
+	os.WriteFile(filepath.Join(dir, "members", "index.gmi"), []byte("# Members\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	alice, err := testserver.GenerateCertificate([]string{"alice"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := testserver.GenerateCertificate([]string{"bob"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zones zoneFlag
+	if err := zones.Set("/members/=" + strings.ToLower(identity.CertificateHash(alice.Leaf))); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"members=SHA256:00", "/x", "/x=SHA256:zz", "/x=" + identity.CertificateHash(alice.Leaf)[:20]} {
+		if zones.Set(bad) == nil {
+			t.Errorf("--cert-zone %q accepted", bad)
+		}
+	}
+	base, _, _ := startServe(t, serveConfig{dir: dir, zones: zones})
+	for _, tt := range []struct {
+		path   string
+		cert   *tls.Certificate
+		status client.Status
+	}{
+		{"/", nil, 20},
+		{"/members/", nil, 60},
+		{"/members/", &bob, 61},
+		{"/members/", &alice, 20},
+	} {
+		req, _ := client.NewRequest(base + tt.path)
+		req.Certificate = tt.cert
+		var c client.Client
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Status != tt.status {
+			t.Errorf("%s with %v: got %d %q, want %d", tt.path, tt.cert != nil, resp.Status, resp.Meta, tt.status)
+		}
 	}
 }
