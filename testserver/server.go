@@ -391,7 +391,13 @@ func (c *conn) serve() {
 		go c.watch(br)
 	}
 
-	resp := &response{c: c, w: bufio.NewWriterSize(c.tc, 16<<10), writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+	w := writerPool.Get().(*bufio.Writer)
+	w.Reset(c.tc)
+	defer func() {
+		w.Reset(nil)
+		writerPool.Put(w)
+	}()
+	resp := &response{c: c, w: w, writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
 		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}
 	if s.RateLimiter != nil {
 		if wait, ok := s.RateLimiter.allow(c.key); !ok {
@@ -465,6 +471,10 @@ func (c *conn) closeLingering() {
 	io.CopyN(io.Discard, c.raw, lingerBytes)
 	c.raw.Close()
 }
+
+// writerPool holds the 16 KiB response buffers, so that each request
+// does not allocate (and the collector clear) one of its own.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 16<<10) }}
 
 // How much watch reads after the request line before it stops.
 const watchBytes = 64 << 10
