@@ -36,12 +36,18 @@ type Request struct {
 	// Params holds the named groups of the Mux route that matched.
 	Params map[string]string
 
-	ctx context.Context
+	ctx   context.Context
+	watch func() // starts watching the connection for the client leaving
 }
 
-// Context returns the request's context, done when the connection closes
-// or the server shuts down.
+// Context returns the request's context, done when the client closes the
+// connection, or when the server shuts down or closes it. (The server
+// watches for the client leaving from the first call on, so that a
+// handler that never asks costs no watching.)
 func (r *Request) Context() context.Context {
+	if r.watch != nil {
+		r.watch()
+	}
 	if r.ctx == nil {
 		return context.Background()
 	}

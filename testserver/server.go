@@ -387,9 +387,6 @@ func (c *conn) serve() {
 		return
 	}
 	c.raw.SetDeadline(time.Time{})
-	if lineErr == nil {
-		go c.watch(br)
-	}
 
 	w := writerPool.Get().(*bufio.Writer)
 	w.Reset(c.tc)
@@ -420,7 +417,7 @@ func (c *conn) serve() {
 		resp.WriteHeader(client.StatusBadRequest, "Bad request")
 	default:
 		req := &Request{URL: u, RawURL: line, RemoteAddr: c.remote, LocalAddr: c.raw.LocalAddr().String(),
-			TLS: &state, ServerName: state.ServerName, ctx: c.ctx}
+			TLS: &state, ServerName: state.ServerName, ctx: c.ctx, watch: sync.OnceFunc(func() { go c.watch(br) })}
 		if len(state.PeerCertificates) > 0 {
 			req.Certificate = state.PeerCertificates[0]
 		}
