@@ -113,16 +113,8 @@ func TestServerStalledDownloadsLeaveRoom(t *testing.T) {
 	}
 	wg.Wait()
 
-	cl := ts.Client()
-	cl.HandshakeTimeout, cl.HeaderTimeout = 5*time.Second, 5*time.Second
-	resp, err := cl.Get(t.Context(), ts.URL+"/")
-	if err != nil {
-		t.Fatalf("a normal request behind %d stalled downloads: %v", stalled, err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil || string(body) != "# hi\r\n" {
-		t.Fatalf("body %q, %v", body, err)
+	if body, err := getRoot(t, ts); err != nil || body != "# hi\r\n" {
+		t.Fatalf("a normal request behind %d stalled downloads: %q, %v", stalled, body, err)
 	}
 	ts.Server.mu.Lock()
 	defer ts.Server.mu.Unlock()
@@ -131,6 +123,20 @@ func TestServerStalledDownloadsLeaveRoom(t *testing.T) {
 			t.Errorf("%s holds %d connections, above the cap of %d", key, n, perClient)
 		}
 	}
+}
+
+// getRoot fetches ts's "/" with five-second timeouts and returns its
+// body.
+func getRoot(t *testing.T, ts *TestServer) (string, error) {
+	cl := ts.Client()
+	cl.HandshakeTimeout, cl.HeaderTimeout = 5*time.Second, 5*time.Second
+	resp, err := cl.Get(t.Context(), ts.URL+"/")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
 }
 
 // TestServerNeverEvictsHandshakes fills the server with connections in

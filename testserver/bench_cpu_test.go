@@ -184,21 +184,7 @@ func TestBenchServerProcess(t *testing.T) {
 	default:
 		tln := tls.NewListener(ln, cfg)
 		defer tln.Close()
-		go func() {
-			for {
-				c, err := tln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					if _, err := bufio.NewReader(c).ReadString('\n'); err != nil {
-						return
-					}
-					io.WriteString(c, benchReply)
-				}()
-			}
-		}()
+		go serveBare(tln)
 	}
 	fmt.Println(ln.Addr())
 	in := bufio.NewScanner(os.Stdin)

@@ -94,17 +94,21 @@ func TestListingTitlesSizesHeader(t *testing.T) {
 		"d.bin":       strings.Repeat("x", 3<<20),
 		"z/":          "",
 	})
-	ts := testserver.NewServer(t, &testserver.FileServer{Root: root})
-	header, body := staticRaw(t, ts, ts.URL+"/")
-	want := "# My files\nWelcome.\r\n" +
-		"Directory: /\r\n" +
-		"=>/z/\tz/\r\n" +
-		"=>/a.gmi\tSecond \ufffd[31mlevel\r\n" +
-		"=>/b.gmi\tb.gmi (11 B)\r\n" +
-		"=>/c.txt\tc.txt (1.5 KiB)\r\n" +
-		"=>/d.bin\td.bin (3.0 MiB)\r\n"
-	if header != "20 text/gemini" || body != want {
-		t.Errorf("got %q\n%s\nwant\n%s", header, body, want)
+	checkRootListing(t, testserver.NewServer(t, &testserver.FileServer{Root: root}), "# My files\nWelcome.\r\n"+
+		"Directory: /\r\n"+
+		"=>/z/\tz/\r\n"+
+		"=>/a.gmi\tSecond \ufffd[31mlevel\r\n"+
+		"=>/b.gmi\tb.gmi (11 B)\r\n"+
+		"=>/c.txt\tc.txt (1.5 KiB)\r\n"+
+		"=>/d.bin\td.bin (3.0 MiB)\r\n")
+}
+
+// checkRootListing checks that ts answers "/" with "20 text/gemini" and
+// the body want.
+func checkRootListing(t *testing.T, ts *testserver.TestServer, want string) {
+	t.Helper()
+	if header, body := staticRaw(t, ts, ts.URL+"/"); header != "20 text/gemini" || body != want {
+		t.Errorf("got %q\n%q\nwant %q", header, body, want)
 	}
 }
 
@@ -182,15 +186,11 @@ func TestListingStrangeNames(t *testing.T) {
 		}
 	}
 	ts := testserver.NewServer(t, &testserver.FileServer{Root: root})
-	header, body := staticRaw(t, ts, ts.URL+"/")
-	want := "Directory: /\r\n" +
-		"=>/bad%FFutf8.gmi\tbad\uFFFDutf8.gmi (12 B)\r\n" +
-		"=>/cr%0D.gmi\tcr\uFFFD.gmi (7 B)\r\n" +
-		"=>/line%0Abreak.gmi\tline\uFFFDbreak.gmi (14 B)\r\n" +
-		"=>/tab%09here.gmi\ttab\uFFFDhere.gmi (12 B)\r\n"
-	if header != "20 text/gemini" || body != want {
-		t.Errorf("got %q\n%q\nwant %q", header, body, want)
-	}
+	checkRootListing(t, ts, "Directory: /\r\n"+
+		"=>/bad%FFutf8.gmi\tbad\uFFFDutf8.gmi (12 B)\r\n"+
+		"=>/cr%0D.gmi\tcr\uFFFD.gmi (7 B)\r\n"+
+		"=>/line%0Abreak.gmi\tline\uFFFDbreak.gmi (14 B)\r\n"+
+		"=>/tab%09here.gmi\ttab\uFFFDhere.gmi (12 B)\r\n")
 	for _, n := range names {
 		link := strings.NewReplacer("\n", "%0A", "\t", "%09", "\xff", "%FF", "\r", "%0D").Replace(n)
 		if header, body := staticRaw(t, ts, ts.URL+"/"+link); header != "20 text/gemini" || body != n {

@@ -310,16 +310,8 @@ func TestServerIdleConnectionsDoNotStarveRequests(t *testing.T) {
 				}
 			}
 
-			cl := ts.Client()
-			cl.HandshakeTimeout, cl.HeaderTimeout = 5*time.Second, 5*time.Second
-			resp, err := cl.Get(t.Context(), ts.URL+"/")
-			if err != nil {
-				t.Fatalf("a real request behind %d idle connections: %v", idle, err)
-			}
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil || string(body) != "# hi\r\n" {
-				t.Fatalf("body %q, %v", body, err)
+			if body, err := getRoot(t, ts); err != nil || body != "# hi\r\n" {
+				t.Fatalf("a real request behind %d idle connections: %q, %v", idle, body, err)
 			}
 
 			max := cmp.Or(maxConns, DefaultMaxConns)

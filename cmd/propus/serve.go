@@ -142,7 +142,7 @@ func runServe(e *env, args []string) int {
 	fs.Var(&cfg.listen, "listen", "listen on `ADDR:PORT` instead of --host and --port; repeatable (e.g. 0.0.0.0:1965 and [::]:1965)")
 	fs.StringVar(&cfg.accessLog, "access-log", "", "append the access log to `FILE` instead of stdout (SIGUSR1 reopens it)")
 	fs.StringVar(&cfg.errorLog, "error-log", "", "append errors and CGI scripts' stderr to `FILE` instead of stderr (SIGUSR1 reopens it)")
-	fs.Var(&cfg.zones, "cert-zone", "`PATH=FINGERPRINT[,FINGERPRINT...]`: requests under PATH need a client certificate (60) with one of these SHA256: fingerprints (else 61); repeatable")
+	fs.Var(&cfg.zones, "cert-zone", "a zone, `PATH=FINGERPRINT[,...]`: requests under PATH need a client certificate (60) with one of these SHA256: fingerprints (else 61); repeatable")
 	fs.BoolVar(&cfg.regenerate, "regenerate", false, "replace the generated certificates with new ones (clients that pinned the old ones will see a change)")
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
