@@ -73,6 +73,7 @@ func TestServerStalledDownloadsLeaveRoom(t *testing.T) {
 	}))
 	ts.ln = smallBuffers{ts.ln}
 	ts.Server.MaxConns = maxConns
+	ts.Server.MaxConnsPerIP = 0          // the default cap, perClient
 	ts.Server.WriteTimeout = time.Minute // the stalled writes outlast the test
 	ts.Server.ErrorLog = log.New(io.Discard, "", 0)
 	ts.Start()

@@ -36,11 +36,12 @@ type response struct {
 }
 
 // send runs write, a write to the connection, under the response's
-// minimum-progress rule (see Server.MinWriteRate): its deadline is what
-// is left of WriteTimeout plus the time the bytes sent so far take at
-// minRate, less the time earlier writes spent.
+// minimum-progress rule (see Server.WriteTimeout): it may block for
+// WriteTimeout at most, and for no longer than what is left of
+// WriteTimeout plus the time the bytes sent so far take at minRate, less
+// the time earlier writes spent blocked.
 func (r *response) send(write func() error) error {
-	budget := r.writeTimeout + time.Duration(r.bytes)*time.Second/time.Duration(r.minRate) - r.blocked
+	budget := min(r.writeTimeout, r.writeTimeout+time.Duration(r.bytes)*time.Second/time.Duration(r.minRate)-r.blocked)
 	start := time.Now()
 	if budget <= 0 {
 		return os.ErrDeadlineExceeded

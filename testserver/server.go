@@ -55,11 +55,12 @@ type Server struct {
 	// DefaultReadTimeout.
 	ReadTimeout time.Duration
 	// WriteTimeout and MinWriteRate bound how long a response may wait
-	// for a client that does not read: the time its writes spend blocked
-	// may reach WriteTimeout plus the time the bytes already sent take at
-	// MinWriteRate bytes per second, and no more; then the connection is
-	// closed. Time the handler spends between writes does not count. Zero
-	// means DefaultWriteTimeout and DefaultMinWriteRate.
+	// for a client that does not read: one write may block for
+	// WriteTimeout, and all of them together for WriteTimeout plus the
+	// time the bytes already sent take at MinWriteRate bytes per second,
+	// and no more; then the connection is closed. Time the handler spends
+	// between writes does not count. Zero means DefaultWriteTimeout and
+	// DefaultMinWriteRate.
 	WriteTimeout time.Duration
 	MinWriteRate int
 

@@ -288,7 +288,6 @@ func TestServerIdleConnectionsDoNotStarveRequests(t *testing.T) {
 		t.Run("MaxConns="+strconv.Itoa(maxConns), func(t *testing.T) {
 			ts := NewUnstartedServer(t, Page("text/gemini", "# hi\r\n"))
 			ts.Server.MaxConns = maxConns
-			ts.Server.MaxConnsPerIP = -1
 			ts.Server.ReadTimeout = time.Minute // idle connections never time out here
 			ts.Server.ErrorLog = log.New(io.Discard, "", 0)
 			ts.Start()
