@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -395,5 +398,105 @@ func TestServeCertZones(t *testing.T) {
 		if resp.Status != tt.status {
 			t.Errorf("%s with %v: got %d %q, want %d", tt.path, tt.cert != nil, resp.Status, resp.Meta, tt.status)
 		}
+	}
+}
+
+// TestServeSignals runs the propus binary: SIGHUP reloads the
+// certificates while a download goes on, SIGUSR1 reopens a rotated
+// access log, and SIGTERM lets the download in flight finish, then exits
+// 0.
+func TestServeSignals(t *testing.T) {
+	bin := buildPropus(t)
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "site")
+	os.MkdirAll(filepath.Join(dir, "cgi-bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "tick"), []byte("#!/bin/sh\nprintf '20 text/plain\\r\\n'\n"+
+		"for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.1; done\n"), 0o755)
+	accessLog, errorLog := filepath.Join(tmp, "access.log"), filepath.Join(tmp, "error.log")
+	cmd := exec.Command(bin, "serve", "--port", "0", "--dir", dir, "--access-log", accessLog, "--error-log", errorLog)
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(tmp, "data"), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var waitErr error
+	exited := make(chan struct{})
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	logged := func(file, want string) string { // waits for want in file
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			b, err := os.ReadFile(file)
+			if err == nil && strings.Contains(string(b), want) {
+				return string(b)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s lacks %q: %q", filepath.Base(file), want, b)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	startup := logged(errorLog, " on 127.0.0.1:")
+	_, port, _ := strings.Cut(startup[strings.LastIndex(startup, " on 127.0.0.1:"):], ":")
+	base := "gemini://localhost:" + strings.TrimSpace(strings.SplitN(port, "\n", 2)[0])
+	// download fetches the ticking script; started is closed once its
+	// header is in.
+	download := func() (started chan struct{}, body chan string) {
+		started, body = make(chan struct{}), make(chan string, 1)
+		go func() {
+			var c client.Client
+			resp, err := c.Get(context.Background(), base+"/cgi-bin/tick")
+			close(started)
+			if err != nil {
+				body <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil || resp.Truncated() {
+				body <- fmt.Sprintf("%q cut: %v", b, err)
+				return
+			}
+			body <- string(b)
+		}()
+		return started, body
+	}
+	want := "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6\ntick 7\ntick 8\n"
+
+	started, body := download()
+	<-started
+	cmd.Process.Signal(syscall.SIGHUP)
+	logged(errorLog, "SIGHUP: certificates reloaded")
+	if got := <-body; got != want {
+		t.Errorf("download across SIGHUP: %q", got)
+	}
+	if err := os.Rename(accessLog, accessLog+".1"); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGUSR1)
+	logged(accessLog, "") // created again
+	fetchBody(t, base+"/")
+	logged(accessLog, `"`+base+`/" 20 "text/gemini" 23`)
+
+	started, body = download()
+	<-started
+	cmd.Process.Signal(syscall.SIGTERM)
+	if got := <-body; got != want {
+		t.Errorf("download across SIGTERM: %q", got)
+	}
+	select {
+	case <-exited:
+		if waitErr != nil {
+			t.Errorf("serve after SIGTERM: %v, want exit 0", waitErr)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve still runs 15 s after SIGTERM")
 	}
 }
