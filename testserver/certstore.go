@@ -25,18 +25,45 @@ const GeneratedCertificateValidity = 100 * 365 * 24 * time.Hour
 // certificate a server without --tls-certfile presents.
 //
 // Stored files are reused when they hold a certificate and its key and
-// the certificate has not expired. When either file is missing, or the
+// the certificate has not expired. When both files are missing, or the
 // certificate has expired, a new self-signed ECDSA P-256 certificate for
 // hostname, localhost, 127.0.0.1 and ::1 is made (valid for
 // GeneratedCertificateValidity), written atomically (the key with mode
 // 0600, the certificate 0644; dir is created with mode 0700), and created
-// is true. Files that exist but cannot be used (not PEM, a key that does
-// not match) are an error naming the file, and are left as they are.
+// is true. One file without the other is an *IncompleteCertificateError,
+// and files that exist but cannot be used (not PEM, a key that does not
+// match) are an error naming the file: either way the files are left as
+// they are, because a new certificate would look like an attack to the
+// clients that pinned the old one. RegenerateCertificate replaces them on
+// purpose.
 //
 // hostname is normalised with client.NormalizeHost (so the file names are in
-// punycode) and must make a safe file name. A lock on the files makes
-// two servers starting at once share one new certificate.
+// punycode) and must make a safe file name. A lock (one file, .lock, for
+// the whole directory) makes two servers starting at once share one new
+// certificate.
 func LoadOrCreateCertificate(dir, hostname string) (cert tls.Certificate, created bool, err error) {
+	return loadOrCreate(dir, hostname, false)
+}
+
+// RegenerateCertificate makes a new certificate for hostname in dir as
+// LoadOrCreateCertificate does, replacing the stored one, if any, whatever
+// its state.
+func RegenerateCertificate(dir, hostname string) (tls.Certificate, error) {
+	cert, _, err := loadOrCreate(dir, hostname, true)
+	return cert, err
+}
+
+// IncompleteCertificateError is a stored certificate whose certificate
+// or key file is missing while the other is there.
+type IncompleteCertificateError struct {
+	Host, Missing, Present string // the host and the files' paths
+}
+
+func (e *IncompleteCertificateError) Error() string {
+	return fmt.Sprintf("testserver: stored certificate for %s: %s is missing but %s is there; not making a new certificate, which clients that pinned the old one would take for an attack", e.Host, e.Missing, e.Present)
+}
+
+func loadOrCreate(dir, hostname string, regenerate bool) (cert tls.Certificate, created bool, err error) {
 	host, err := client.NormalizeHost(hostname)
 	if err != nil {
 		return tls.Certificate{}, false, err
@@ -49,18 +76,29 @@ func LoadOrCreateCertificate(dir, hostname string) (cert tls.Certificate, create
 	}
 	certFile := filepath.Join(dir, host+".crt")
 	keyFile := filepath.Join(dir, host+".key")
-	unlock, err := atomicfile.Lock(certFile)
+	// Lock(dir + "/") locks dir/.lock.
+	unlock, err := atomicfile.Lock(dir + string(filepath.Separator))
 	if err != nil {
-		return tls.Certificate{}, false, fmt.Errorf("testserver: locking %s: %w", certFile, err)
+		return tls.Certificate{}, false, fmt.Errorf("testserver: locking %s: %w", dir, err)
 	}
 	defer unlock()
 
-	id, err := identity.Load(host, certFile, keyFile)
-	switch {
-	case err == nil && time.Now().Before(id.Leaf.NotAfter):
-		return id.Certificate, false, nil
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return tls.Certificate{}, false, fmt.Errorf("testserver: stored certificate for %s: %w", host, err)
+	if !regenerate {
+		_, certErr := os.Stat(certFile)
+		_, keyErr := os.Stat(keyFile)
+		switch {
+		case certErr == nil && errors.Is(keyErr, fs.ErrNotExist):
+			return tls.Certificate{}, false, &IncompleteCertificateError{host, keyFile, certFile}
+		case keyErr == nil && errors.Is(certErr, fs.ErrNotExist):
+			return tls.Certificate{}, false, &IncompleteCertificateError{host, certFile, keyFile}
+		}
+		id, err := identity.Load(host, certFile, keyFile)
+		switch {
+		case err == nil && time.Now().Before(id.Leaf.NotAfter):
+			return id.Certificate, false, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return tls.Certificate{}, false, fmt.Errorf("testserver: stored certificate for %s: %w", host, err)
+		}
 	}
 
 	hosts := []string{host}
@@ -73,7 +111,7 @@ func LoadOrCreateCertificate(dir, hostname string) (cert tls.Certificate, create
 	if err != nil {
 		return tls.Certificate{}, false, fmt.Errorf("testserver: generating a certificate for %s: %w", host, err)
 	}
-	id = &identity.Identity{Name: host, Certificate: cert, Leaf: cert.Leaf}
+	id := &identity.Identity{Name: host, Certificate: cert, Leaf: cert.Leaf}
 	if err := id.Save(certFile, keyFile); err != nil {
 		return tls.Certificate{}, false, fmt.Errorf("testserver: saving the certificate for %s: %w", host, err)
 	}

@@ -112,18 +112,6 @@ func TestLoadOrCreateCertificateReplaces(t *testing.T) {
 			saveCertificate(t, dir, "localhost", c)
 			return identity.CertificateHash(c.Leaf)
 		}},
-		{"key missing", func(t *testing.T, dir string) string {
-			c := newCertificate(t, time.Hour, "localhost")
-			_, keyFile := saveCertificate(t, dir, "localhost", c)
-			os.Remove(keyFile)
-			return identity.CertificateHash(c.Leaf)
-		}},
-		{"certificate missing", func(t *testing.T, dir string) string {
-			c := newCertificate(t, time.Hour, "localhost")
-			certFile, _ := saveCertificate(t, dir, "localhost", c)
-			os.Remove(certFile)
-			return identity.CertificateHash(c.Leaf)
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,6 +127,43 @@ func TestLoadOrCreateCertificateReplaces(t *testing.T) {
 			stored, err := LoadCertificate(filepath.Join(dir, "localhost.crt"), filepath.Join(dir, "localhost.key"))
 			if err != nil || identity.CertificateHash(stored.Leaf) != identity.CertificateHash(cert.Leaf) {
 				t.Errorf("stored files: %v; want the new certificate", err)
+			}
+		})
+	}
+}
+
+// TestLoadOrCreateCertificateHalfMissing checks that a certificate
+// without its key, or a key without its certificate, is an error that
+// says so and leaves the file alone, and that RegenerateCertificate
+// replaces it on purpose; no per-host lock file is left beside them.
+func TestLoadOrCreateCertificateHalfMissing(t *testing.T) {
+	for _, missing := range []string{"localhost.key", "localhost.crt"} {
+		t.Run(missing, func(t *testing.T) {
+			dir := t.TempDir()
+			c := newCertificate(t, time.Hour, "localhost")
+			saveCertificate(t, dir, "localhost", c)
+			os.Remove(filepath.Join(dir, missing))
+			_, _, err := LoadOrCreateCertificate(dir, "localhost")
+			var ie *IncompleteCertificateError
+			if !errors.As(err, &ie) || ie.Missing != filepath.Join(dir, missing) || !strings.Contains(err.Error(), missing+" is missing") {
+				t.Fatalf("got %v, want an IncompleteCertificateError naming %s", err, missing)
+			}
+			if _, err := os.Stat(filepath.Join(dir, missing)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s was made: %v", missing, err)
+			}
+			cert, err := RegenerateCertificate(dir, "localhost")
+			if err != nil || identity.CertificateHash(cert.Leaf) == identity.CertificateHash(c.Leaf) {
+				t.Fatalf("RegenerateCertificate: %v; want a new certificate", err)
+			}
+			again, created, err := LoadOrCreateCertificate(dir, "localhost")
+			if err != nil || created || identity.CertificateHash(again.Leaf) != identity.CertificateHash(cert.Leaf) {
+				t.Errorf("after regenerating: created %v, %v", created, err)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if strings.HasSuffix(e.Name(), ".crt.lock") {
+					t.Errorf("stray lock file %s", e.Name())
+				}
 			}
 		})
 	}

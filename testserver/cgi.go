@@ -2,6 +2,8 @@ package testserver
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"path"
 	"strings"
@@ -134,3 +136,24 @@ func (c *CGI) fallback(w ResponseWriter, r *Request) {
 
 // cgiError answers "42 meta".
 func cgiError(w ResponseWriter, meta string) { w.WriteHeader(client.StatusCGIError, meta) }
+
+// hasControl reports whether s holds a control character other than TAB.
+func hasControl(s string) bool {
+	for _, b := range []byte(s) {
+		if b < 0x20 && b != '\t' || b == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectHasControl reports whether any attribute of a certificate's
+// subject holds a control character.
+func subjectHasControl(n pkix.Name) bool {
+	for _, a := range n.Names {
+		if hasControl(fmt.Sprint(a.Value)) {
+			return true
+		}
+	}
+	return false
+}

@@ -23,6 +23,10 @@ import (
 // excluded.
 const maxCGIHeader = 2048
 
+// maxCGIStderr is how much of a script's standard error reaches Stderr
+// per request; the rest is counted and dropped.
+const maxCGIStderr = 64 << 10
+
 // stderrGrace is how long a killed or finished script's stderr is still
 // read, in case something outside its process group holds it open.
 const stderrGrace = time.Second
@@ -55,10 +59,18 @@ const stderrGrace = time.Second
 //	TLS_CLIENT_NOT_AFTER      2006-01-02T15:04:05Z (UTC)
 //	TLS_CLIENT_SERIAL_NUMBER  the serial number in decimal
 //	TLS_CLIENT_AUTHORISED     1 or 0 (see ClientCAs)
+//
+// A certificate whose subject holds a control character (a line break,
+// an escape) is refused with "62 Certificate subject holds control
+// characters", so that none reaches a script.
 func (c *CGI) ServeGemini(w ResponseWriter, r *Request) {
 	rest, ok := c.split(r.URL.Path)
 	if !ok {
 		c.fallback(w, r)
+		return
+	}
+	if r.Certificate != nil && subjectHasControl(r.Certificate.Subject) {
+		w.WriteHeader(client.StatusCertificateNotValid, "Certificate subject holds control characters")
 		return
 	}
 	s, err := c.findScript(r.URL.Path, rest)
@@ -226,10 +238,8 @@ func readCGIHeader(r *bufio.Reader) (client.Status, string, error) {
 	if err != nil {
 		return 0, "", err
 	}
-	for _, b := range []byte(meta) {
-		if b < 0x20 && b != '\t' || b == 0x7f {
-			return 0, "", &client.HeaderError{Header: string(line), Reason: "META holds a control character"}
-		}
+	if hasControl(meta) {
+		return 0, "", &client.HeaderError{Header: string(line), Reason: "META holds a control character"}
 	}
 	return status, meta, nil
 }
@@ -295,8 +305,11 @@ func (c *CGI) start(s *script, env []string) (p *process, err error) {
 	}
 	if p.errOut != nil {
 		go func() {
-			io.Copy(c.Stderr, p.errOut)
-			close(p.copied)
+			defer close(p.copied)
+			io.CopyN(c.Stderr, p.errOut, maxCGIStderr)
+			if n, _ := io.Copy(io.Discard, p.errOut); n > 0 {
+				c.logf("%s: %d more bytes of standard error dropped", s.name, n)
+			}
 		}()
 	} else {
 		close(p.copied)

@@ -14,6 +14,7 @@ import (
 // body. A handler that panics answers 42 when no header was sent yet;
 // after the header, the connection is closed without close_notify, so the
 // client can tell the body is cut short. Either way the server lives on.
+// The ResponseWriter must not be used after ServeGemini returns.
 type Handler interface {
 	ServeGemini(w ResponseWriter, r *Request)
 }

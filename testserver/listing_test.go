@@ -45,41 +45,70 @@ func TestListingFormat(t *testing.T) {
 	ts := testserver.NewServer(t, &testserver.FileServer{Root: root})
 	tests := []struct{ path, body string }{
 		{"/", "Directory: /\r\n" +
-			"=>/100%25.txt\t100%.txt\r\n" +
-			"=>/B.txt\tB.txt\r\n" +
 			"=>/Zeta/\tZeta/\r\n" +
-			"=>/a%20b.gmi\ta b.gmi\r\n" +
-			"=>/b.gmi\tb.gmi\r\n" +
 			"=>/docs/\tdocs/\r\n" +
 			"=>/empty/\tempty/\r\n" +
-			"=>/link.gmi\tlink.gmi\r\n" +
 			"=>/linkdir/\tlinkdir/\r\n" +
-			"=>/q%3Fmark%23hash.gmi\tq?mark#hash.gmi\r\n" +
-			"=>/%C3%BCn%C3%AFcode.gmi\tünïcode.gmi\r\n"},
+			"=>/100%25.txt\t100%.txt (0 B)\r\n" +
+			"=>/B.txt\tB.txt (0 B)\r\n" +
+			"=>/a%20b.gmi\ta b.gmi (0 B)\r\n" +
+			"=>/b.gmi\tb.gmi (0 B)\r\n" +
+			"=>/link.gmi\tlink.gmi (0 B)\r\n" +
+			"=>/q%3Fmark%23hash.gmi\tq?mark#hash.gmi (0 B)\r\n" +
+			"=>/%C3%BCn%C3%AFcode.gmi\tünïcode.gmi (0 B)\r\n"},
 		{"/docs/", "Directory: /docs/\r\n" +
 			"=>/\t..\r\n" +
-			"=>/docs/guide.gmi\tguide.gmi\r\n" +
-			"=>/docs/sub/\tsub/\r\n"},
+			"=>/docs/sub/\tsub/\r\n" +
+			"=>/docs/guide.gmi\tguide.gmi (0 B)\r\n"},
 		{"/docs/sub/", "Directory: /docs/sub/\r\n" +
 			"=>/docs/\t..\r\n" +
-			"=>/docs/sub/deep.txt\tdeep.txt\r\n" +
 			"=>/docs/sub/more/\tmore/\r\n" +
 			"=>/docs/sub/parent/\tparent/\r\n" +
-			"=>/docs/sub/with%20space/\twith space/\r\n"},
+			"=>/docs/sub/with%20space/\twith space/\r\n" +
+			"=>/docs/sub/deep.txt\tdeep.txt (0 B)\r\n"},
 		{"/docs/sub/with%20space/", "Directory: /docs/sub/with space/\r\n" +
 			"=>/docs/sub/\t..\r\n" +
-			"=>/docs/sub/with%20space/x.y\tx.y\r\n"},
+			"=>/docs/sub/with%20space/x.y\tx.y (0 B)\r\n"},
 		{"/empty/", "Directory: /empty/\r\n=>/\t..\r\n"},
 		{"/linkdir/", "Directory: /linkdir/\r\n" +
 			"=>/\t..\r\n" +
-			"=>/linkdir/guide.gmi\tguide.gmi\r\n" +
-			"=>/linkdir/sub/\tsub/\r\n"},
+			"=>/linkdir/sub/\tsub/\r\n" +
+			"=>/linkdir/guide.gmi\tguide.gmi (0 B)\r\n"},
 	}
 	for _, tt := range tests {
 		header, body := staticRaw(t, ts, ts.URL+tt.path)
 		if header != "20 text/gemini" || body != tt.body {
 			t.Errorf("%s: got %q\n%s\nwant %q\n%s", tt.path, header, body, "20 text/gemini", tt.body)
 		}
+	}
+}
+
+// TestListingTitlesSizesHeader checks that a listing shows a gemtext
+// file's first heading, other files' sizes, and .header.gmi above it.
+func TestListingTitlesSizesHeader(t *testing.T) {
+	root, _ := staticTree(t, map[string]string{
+		".header.gmi": "# My files\nWelcome.",
+		"a.gmi":       "intro\n```\n# not a heading\n```\n## Second \x1b[31mlevel \n# First\n",
+		"b.gmi":       "no heading\n",
+		"c.txt":       strings.Repeat("x", 1536),
+		"d.bin":       strings.Repeat("x", 3<<20),
+		"z/":          "",
+	})
+	checkRootListing(t, testserver.NewServer(t, &testserver.FileServer{Root: root}), "# My files\nWelcome.\r\n"+
+		"Directory: /\r\n"+
+		"=>/z/\tz/\r\n"+
+		"=>/a.gmi\tSecond \ufffd[31mlevel\r\n"+
+		"=>/b.gmi\tb.gmi (11 B)\r\n"+
+		"=>/c.txt\tc.txt (1.5 KiB)\r\n"+
+		"=>/d.bin\td.bin (3.0 MiB)\r\n")
+}
+
+// checkRootListing checks that ts answers "/" with "20 text/gemini" and
+// the body want.
+func checkRootListing(t *testing.T, ts *testserver.TestServer, want string) {
+	t.Helper()
+	if header, body := staticRaw(t, ts, ts.URL+"/"); header != "20 text/gemini" || body != want {
+		t.Errorf("got %q\n%q\nwant %q", header, body, want)
 	}
 }
 
@@ -157,15 +186,11 @@ func TestListingStrangeNames(t *testing.T) {
 		}
 	}
 	ts := testserver.NewServer(t, &testserver.FileServer{Root: root})
-	header, body := staticRaw(t, ts, ts.URL+"/")
-	want := "Directory: /\r\n" +
-		"=>/bad%FFutf8.gmi\tbad\uFFFDutf8.gmi\r\n" +
-		"=>/cr%0D.gmi\tcr\uFFFD.gmi\r\n" +
-		"=>/line%0Abreak.gmi\tline\uFFFDbreak.gmi\r\n" +
-		"=>/tab%09here.gmi\ttab\uFFFDhere.gmi\r\n"
-	if header != "20 text/gemini" || body != want {
-		t.Errorf("got %q\n%q\nwant %q", header, body, want)
-	}
+	checkRootListing(t, ts, "Directory: /\r\n"+
+		"=>/bad%FFutf8.gmi\tbad\uFFFDutf8.gmi (12 B)\r\n"+
+		"=>/cr%0D.gmi\tcr\uFFFD.gmi (7 B)\r\n"+
+		"=>/line%0Abreak.gmi\tline\uFFFDbreak.gmi (14 B)\r\n"+
+		"=>/tab%09here.gmi\ttab\uFFFDhere.gmi (12 B)\r\n")
 	for _, n := range names {
 		link := strings.NewReplacer("\n", "%0A", "\t", "%09", "\xff", "%FF", "\r", "%0D").Replace(n)
 		if header, body := staticRaw(t, ts, ts.URL+"/"+link); header != "20 text/gemini" || body != n {

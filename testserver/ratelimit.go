@@ -1,9 +1,9 @@
 package testserver
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"net"
 	"regexp"
 	"strconv"
 	"sync"
@@ -86,18 +86,37 @@ func ParseRateLimit(s string) (RateLimit, error) {
 // and lasts Period; the first request after it ends starts a new window
 // with every count back at zero. A client that has made more than
 // Requests requests in the window gets "44 Rate limit exceeded, wait S
-// seconds.", S being the seconds left in the window. Counts are dropped
-// when a window ends, so memory grows only with the clients of one window.
+// seconds.", S being the seconds left in the window. Clients are told
+// apart by IP address, IPv6 clients by their /64 prefix.
+//
+// Counts are dropped when a window ends, and a window holds the counts of
+// at most MaxClients clients: the clients seen after that share one count
+// until the window ends, so memory stays bounded whatever the number of
+// addresses.
+//
+// Set as Server.RateLimiter, it also counts the requests that never reach
+// a handler (malformed, too long) and failed TLS handshakes, and a client
+// at twice the limit has its connections closed before the handshake.
 type RateLimiter struct {
 	// Now returns the current time; nil means time.Now. Tests set it
 	// before the first request.
 	Now func() time.Time
+	// MaxClients bounds the clients counted apart in one window; zero
+	// means DefaultRateLimitClients.
+	MaxClients int
 
 	limit  RateLimit
 	mu     sync.Mutex
 	end    time.Time // end of the current window; zero before the first request
 	counts map[string]int
 }
+
+// DefaultRateLimitClients is how many clients a RateLimiter counts apart
+// in one window when its MaxClients is zero.
+const DefaultRateLimitClients = 1 << 16
+
+// overflowKey is the count the clients beyond MaxClients share.
+const overflowKey = "*"
 
 // NewRateLimiter returns a limiter that allows l.Requests requests per
 // l.Period to each client.
@@ -111,7 +130,7 @@ func NewRateLimiter(l RateLimit) *RateLimiter {
 // so that requests for other hosts count too.
 func (rl *RateLimiter) Middleware(next Handler) Handler {
 	return HandlerFunc(func(w ResponseWriter, r *Request) {
-		if wait, ok := rl.allow(rateLimitKey(r.RemoteAddr)); !ok {
+		if wait, ok := rl.allow(clientKey(r.RemoteAddr)); !ok {
 			w.WriteHeader(client.StatusSlowDown, fmt.Sprintf("Rate limit exceeded, wait %d seconds.", wait))
 			return
 		}
@@ -119,31 +138,51 @@ func (rl *RateLimiter) Middleware(next Handler) Handler {
 	})
 }
 
-// allow counts a request from ip. When ip is over the limit it returns
-// the whole seconds left in the window (at least 1) and false.
-func (rl *RateLimiter) allow(ip string) (wait int, ok bool) {
-	now := time.Now()
-	if rl.Now != nil {
-		now = rl.Now()
-	}
+// allow counts a request from the client key. When the client is over
+// the limit it returns the whole seconds left in the window (at least 1)
+// and false.
+func (rl *RateLimiter) allow(key string) (wait int, ok bool) {
+	now := rl.now()
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
-	if rl.end.IsZero() || now.After(rl.end) {
-		rl.end = now.Add(rl.limit.Period)
-		rl.counts = map[string]int{} // a new map: clear would keep the old one's size
+	rl.roll(now)
+	if _, seen := rl.counts[key]; !seen && len(rl.counts) >= cmp.Or(rl.MaxClients, DefaultRateLimitClients) {
+		key = overflowKey
 	}
-	rl.counts[ip]++
-	if rl.counts[ip] <= rl.limit.Requests {
+	rl.counts[key]++
+	if rl.counts[key] <= rl.limit.Requests {
 		return 0, true
 	}
 	left := rl.end.Sub(now)
 	return max(1, int((left+time.Second-1)/time.Second)), false
 }
 
-// rateLimitKey returns the IP address of a "host:port" remote address.
-func rateLimitKey(remote string) string {
-	if ip, _, err := net.SplitHostPort(remote); err == nil {
-		return ip
+// banned reports whether the client key has been counted twice the limit
+// or more in the current window.
+func (rl *RateLimiter) banned(key string) bool {
+	now := rl.now()
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	rl.roll(now)
+	n, seen := rl.counts[key]
+	if !seen && len(rl.counts) >= cmp.Or(rl.MaxClients, DefaultRateLimitClients) {
+		n = rl.counts[overflowKey]
 	}
-	return remote
+	return n >= 2*rl.limit.Requests
+}
+
+// roll starts a new window when the current one has ended at now. The
+// caller holds rl.mu.
+func (rl *RateLimiter) roll(now time.Time) {
+	if rl.end.IsZero() || now.After(rl.end) {
+		rl.end = now.Add(rl.limit.Period)
+		rl.counts = map[string]int{} // a new map: clear would keep the old one's size
+	}
+}
+
+func (rl *RateLimiter) now() time.Time {
+	if rl.Now != nil {
+		return rl.Now()
+	}
+	return time.Now()
 }

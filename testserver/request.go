@@ -6,7 +6,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -34,12 +36,18 @@ type Request struct {
 	// Params holds the named groups of the Mux route that matched.
 	Params map[string]string
 
-	ctx context.Context
+	ctx   context.Context
+	watch func() // starts watching the connection for the client leaving
 }
 
-// Context returns the request's context, done when the connection closes
-// or the server shuts down.
+// Context returns the request's context, done when the client closes the
+// connection, or when the server shuts down or closes it. (The server
+// watches for the client leaving from the first call on, so that a
+// handler that never asks costs no watching.)
 func (r *Request) Context() context.Context {
+	if r.watch != nil {
+		r.watch()
+	}
 	if r.ctx == nil {
 		return context.Background()
 	}
@@ -94,8 +102,9 @@ func readRequestLine(r *bufio.Reader) (string, error) {
 // protocol's rules and returns the normalised URL, or a *RequestError:
 // 59 for a BOM, invalid UTF-8, an empty line, a URL that does not parse,
 // one without a scheme, a gemini URL without a host, with userinfo or
-// with a fragment; 53 for any scheme other than gemini (this server is no
-// proxy).
+// with a fragment, or with a dot segment ("." or "..", percent-encoded
+// or not: such a URL is not in canonical form); 53 for any scheme other
+// than gemini (this server is no proxy).
 func ParseRequest(line string) (*url.URL, error) {
 	bad := func(meta string) (*url.URL, error) {
 		return nil, &RequestError{client.StatusBadRequest, meta}
@@ -127,6 +136,9 @@ func ParseRequest(line string) (*url.URL, error) {
 	case strings.Contains(line, "#"):
 		return bad("Invalid URL: a fragment is not allowed")
 	}
+	if slices.ContainsFunc(strings.Split(u.Path, "/"), func(seg string) bool { return seg == "." || seg == ".." }) {
+		return bad("Invalid URL: dot segments are not allowed")
+	}
 	n, err := client.Normalize(u)
 	if err != nil {
 		return bad("Invalid URL")
@@ -138,4 +150,19 @@ func ParseRequest(line string) (*url.URL, error) {
 		return bad("Request too long (max 1024 bytes)")
 	}
 	return n, nil
+}
+
+// checkServerName answers 53 when the client named one host by SNI and
+// another in its URL, so that no page is served under the certificate of
+// another host. A URL whose host is an IP literal cannot be named by SNI
+// and is left to the handler's host check.
+func checkServerName(sni string, u *url.URL) error {
+	host := u.Hostname()
+	if sni == "" || net.ParseIP(host) != nil {
+		return nil
+	}
+	if n, err := client.NormalizeHost(sni); err == nil && n == strings.TrimSuffix(host, ".") {
+		return nil
+	}
+	return &RequestError{client.StatusProxyRequestRefused, "The host of the URL is not the one the TLS handshake named (SNI)"}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/tls"
 	"net"
+	"os"
 	"time"
 
 	"propus/client"
@@ -26,10 +27,29 @@ type response struct {
 	status       client.Status
 	meta         string
 	bodyAllowed  bool
-	bytes        int64 // body bytes written
+	bytes        int64 // bytes written, header included
 	hijacked     bool
 	aborted      bool // the handler panicked after the header
 	writeTimeout time.Duration
+	minRate      int           // bytes per second (see Server.MinWriteRate)
+	blocked      time.Duration // time spent in writes so far
+}
+
+// send runs write, a write to the connection, under the response's
+// minimum-progress rule (see Server.WriteTimeout): it may block for
+// WriteTimeout at most, and for no longer than what is left of
+// WriteTimeout plus the time the bytes sent so far take at minRate, less
+// the time earlier writes spent blocked.
+func (r *response) send(write func() error) error {
+	budget := min(r.writeTimeout, r.writeTimeout+time.Duration(r.bytes)*time.Second/time.Duration(r.minRate)-r.blocked)
+	start := time.Now()
+	if budget <= 0 {
+		return os.ErrDeadlineExceeded
+	}
+	r.c.tc.SetWriteDeadline(start.Add(budget))
+	err := write()
+	r.blocked += time.Since(start)
+	return err
 }
 
 func (r *response) WriteHeader(status client.Status, meta string) {
@@ -41,11 +61,13 @@ func (r *response) WriteHeader(status client.Status, meta string) {
 		return
 	}
 	r.wroteHeader = true
+	buffered := r.w.Buffered() // the header fits in the empty buffer
 	if err := client.WriteHeader(r.w, status, meta); err != nil {
 		r.c.srv.logf("testserver: handler sent a bad header (%d %q): %v", status, meta, err)
 		status, meta = client.StatusCGIError, "Internal server error"
 		client.WriteHeader(r.w, status, meta)
 	}
+	r.bytes += int64(r.w.Buffered() - buffered)
 	r.status, r.meta = status, meta
 	r.bodyAllowed = status.Class() == client.StatusSuccess
 }
@@ -60,8 +82,11 @@ func (r *response) Write(p []byte) (int, error) {
 	if !r.bodyAllowed {
 		return 0, ErrBodyNotAllowed
 	}
-	r.c.tc.SetWriteDeadline(time.Now().Add(r.writeTimeout))
-	n, err := r.w.Write(p)
+	var n int
+	err := r.send(func() (err error) {
+		n, err = r.w.Write(p)
+		return err
+	})
 	r.bytes += int64(n)
 	return n, err
 }
@@ -70,8 +95,7 @@ func (r *response) Flush() error {
 	if r.hijacked {
 		return nil
 	}
-	r.c.tc.SetWriteDeadline(time.Now().Add(r.writeTimeout))
-	return r.w.Flush()
+	return r.send(r.w.Flush)
 }
 
 func (r *response) Hijack() (*tls.Conn, net.Conn) {

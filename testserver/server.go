@@ -2,6 +2,7 @@ package testserver
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -23,9 +24,11 @@ import (
 
 // The defaults a Server uses when its fields are zero.
 const (
-	DefaultReadTimeout  = 10 * time.Second
-	DefaultWriteTimeout = 60 * time.Second
-	DefaultMaxConns     = 512
+	DefaultReadTimeout   = 10 * time.Second
+	DefaultWriteTimeout  = 60 * time.Second
+	DefaultMaxConns      = 512
+	DefaultMaxConnsPerIP = 16
+	DefaultMinWriteRate  = 4 << 10 // bytes per second
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
@@ -48,17 +51,43 @@ type Server struct {
 
 	// ReadTimeout bounds the time from accepting a connection to the end
 	// of its request line, handshake included; a client that has not sent
-	// a request line by then is closed without a reply. WriteTimeout
-	// bounds each write of the response. Zero means the Default… value.
-	ReadTimeout, WriteTimeout time.Duration
-	// MaxConns caps concurrent connections (default DefaultMaxConns). At
-	// the cap, the connection that has waited longest for its request line
-	// is dropped to make room, so idle connections cannot starve real
-	// requests.
-	MaxConns int
+	// a request line by then is closed without a reply. Zero means
+	// DefaultReadTimeout.
+	ReadTimeout time.Duration
+	// WriteTimeout and MinWriteRate bound how long a response may wait
+	// for a client that does not read: one write may block for
+	// WriteTimeout, and all of them together for WriteTimeout plus the
+	// time the bytes already sent take at MinWriteRate bytes per second,
+	// and no more; then the connection is closed. Time the handler spends
+	// between writes does not count. Zero means DefaultWriteTimeout and
+	// DefaultMinWriteRate.
+	WriteTimeout time.Duration
+	MinWriteRate int
+
+	// MaxConns caps concurrent connections (default DefaultMaxConns), and
+	// MaxConnsPerIP those of one client (default DefaultMaxConnsPerIP,
+	// negative for no cap; IPv6 clients are counted by /64). At either
+	// cap, the connection (of that client) that has waited longest for
+	// its request line, after its TLS handshake, is closed to make room;
+	// connections still in their handshake or answering a request are
+	// never closed for room, and when none can be, the new connection is
+	// closed before its handshake. The last eighth of MaxConns is kept
+	// for clients that have no connection open, so that a few clients
+	// holding many slow downloads cannot lock out everyone else.
+	MaxConns, MaxConnsPerIP int
+
+	// RateLimiter, when set, counts every request line a client sends
+	// (malformed and over-long ones too) and every failed TLS handshake
+	// against the client, answers "44 Rate limit exceeded, wait S
+	// seconds." to a request over the limit, before any handler, and
+	// closes new connections of a client at twice the limit before their
+	// handshake. It replaces RateLimiter.Middleware on the handler.
+	RateLimiter *RateLimiter
 
 	// AccessLog receives one line per response, in jetforce's format:
 	//   IP [dd/Mon/YYYY:HH:MM:SS +zzzz] "URL" STATUS "META" BYTES
+	// BYTES counts what the client was sent, header included; quotes,
+	// backslashes and control characters in URL and META are escaped.
 	AccessLog io.Writer
 	// ErrorLog receives errors and handler panics; nil means standard
 	// error.
@@ -67,6 +96,7 @@ type Server struct {
 	mu         sync.Mutex
 	listeners  map[net.Listener]struct{}
 	conns      map[*conn]struct{}
+	perIP      map[string]int // open connections by client key
 	shutdown   atomic.Bool
 	active     sync.WaitGroup
 	logMu      sync.Mutex
@@ -115,6 +145,7 @@ func (s *Server) Serve(l net.Listener) error {
 	if s.listeners == nil {
 		s.listeners = map[net.Listener]struct{}{}
 		s.conns = map[*conn]struct{}{}
+		s.perIP = map[string]int{}
 		s.baseCtx, s.cancelBase = context.WithCancel(context.Background())
 	}
 	s.listeners[l] = struct{}{}
@@ -138,6 +169,11 @@ func (s *Server) Serve(l net.Listener) error {
 		}
 		delay = 0
 		c := &conn{srv: s, raw: raw, tc: tls.Server(raw, cfg), remote: raw.RemoteAddr().String(), start: time.Now()}
+		c.key = clientKey(c.remote)
+		if s.RateLimiter != nil && s.RateLimiter.banned(c.key) {
+			raw.Close()
+			continue
+		}
 		// Set before track, so that Shutdown's deadline is never undone.
 		raw.SetDeadline(c.start.Add(orDefault(s.ReadTimeout, DefaultReadTimeout)))
 		if !s.track(c) {
@@ -164,40 +200,88 @@ func isTemporary(err error) bool {
 	return ok && te.Temporary()
 }
 
-// track adds c to the live connections, making room at the cap. It
-// reports false when the server is shutting down.
+// track adds c to the live connections, making room at the caps (see
+// MaxConns). It reports false when c must be closed: the server is
+// shutting down, or there is no room.
 func (s *Server) track(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.shutdown.Load() {
 		return false
 	}
-	max := s.MaxConns
-	if max <= 0 {
-		max = DefaultMaxConns
+	maxConns := s.MaxConns
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
 	}
-	if len(s.conns) >= max {
-		var oldest *conn
-		for o := range s.conns {
-			if !o.busy.Load() && (oldest == nil || o.start.Before(oldest.start)) {
-				oldest = o
-			}
+	perIP := s.MaxConnsPerIP
+	if perIP == 0 {
+		perIP = DefaultMaxConnsPerIP
+	}
+	mine := s.perIP[c.key]
+	if perIP > 0 && mine >= perIP && !s.evictIdle(c.key) {
+		return false
+	}
+	// A client with connections open already may not take the reserve.
+	limit := maxConns
+	if mine > 0 {
+		limit -= maxConns / 8
+	}
+	for len(s.conns) >= limit {
+		if !s.evictIdle("") {
+			return false
 		}
-		if oldest == nil {
-			return false // every connection is busy answering
-		}
-		oldest.raw.Close()
-		delete(s.conns, oldest)
 	}
 	s.conns[c] = struct{}{}
+	s.perIP[c.key]++
 	s.active.Add(1)
 	c.ctx, c.cancel = context.WithCancel(s.baseCtx)
 	return true
 }
 
+// evictIdle closes the connection, of the client key or ("") of any
+// client, that has waited longest for its request line after its
+// handshake, and reports whether there was one. The caller holds s.mu.
+func (s *Server) evictIdle(key string) bool {
+	var oldest *conn
+	for o := range s.conns {
+		if o.state == stateIdle && (key == "" || o.key == key) && (oldest == nil || o.start.Before(oldest.start)) {
+			oldest = o
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	oldest.raw.Close()
+	s.forget(oldest)
+	return true
+}
+
+// forget removes c from the live connections. The caller holds s.mu.
+func (s *Server) forget(c *conn) {
+	if _, ok := s.conns[c]; !ok {
+		return
+	}
+	delete(s.conns, c)
+	if s.perIP[c.key]--; s.perIP[c.key] <= 0 {
+		delete(s.perIP, c.key)
+	}
+}
+
+// setState moves c to state st. It reports false when c was closed to
+// make room meanwhile.
+func (s *Server) setState(c *conn, st connState) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.conns[c]; !ok {
+		return false
+	}
+	c.state = st
+	return true
+}
+
 func (s *Server) untrack(c *conn) {
 	s.mu.Lock()
-	delete(s.conns, c)
+	s.forget(c)
 	s.mu.Unlock()
 	c.cancel()
 	s.active.Done()
@@ -214,7 +298,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		l.Close()
 	}
 	for c := range s.conns {
-		if !c.busy.Load() {
+		if c.state != stateBusy {
 			// The request line's read ends now; serve closes the
 			// connection with close_notify.
 			c.raw.SetReadDeadline(time.Now())
@@ -257,14 +341,24 @@ func (s *Server) logf(format string, args ...any) {
 	log.Printf(format, args...)
 }
 
+// connState is where a connection is in its life.
+type connState int
+
+const (
+	stateHandshake connState = iota // in its TLS handshake
+	stateIdle                       // waiting for its request line, or lingering
+	stateBusy                       // a request line arrived: answering
+)
+
 // conn is one client connection.
 type conn struct {
 	srv    *Server
 	raw    net.Conn
 	tc     *tls.Conn
 	remote string
+	key    string // clientKey(remote)
 	start  time.Time
-	busy   atomic.Bool // a request line arrived: answering
+	state  connState // guarded by srv.mu
 	ctx    context.Context
 	cancel context.CancelFunc
 }
@@ -275,21 +369,46 @@ func (c *conn) serve() {
 	defer c.raw.Close()
 
 	if err := c.tc.HandshakeContext(c.ctx); err != nil {
+		if s.RateLimiter != nil {
+			s.RateLimiter.allow(c.key)
+		}
 		return
 	}
-	line, lineErr := readRequestLine(bufio.NewReaderSize(c.tc, 1100))
+	if !s.setState(c, stateIdle) {
+		return
+	}
+	br := bufio.NewReaderSize(c.tc, 1100)
+	line, lineErr := readRequestLine(br)
 	err := lineErr
 	if errors.Is(err, errNoRequest) {
 		c.tc.Close() // no reply, but close_notify
 		return
 	}
-	c.busy.Store(true)
+	if !s.setState(c, stateBusy) {
+		return
+	}
 	c.raw.SetDeadline(time.Time{})
 
-	resp := &response{c: c, w: bufio.NewWriterSize(c.tc, 16<<10), writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout)}
+	w := writerPool.Get().(*bufio.Writer)
+	w.Reset(c.tc)
+	defer func() {
+		w.Reset(nil)
+		writerPool.Put(w)
+	}()
+	resp := &response{c: c, w: w, writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}
+	if s.RateLimiter != nil {
+		if wait, ok := s.RateLimiter.allow(c.key); !ok {
+			err = &RequestError{client.StatusSlowDown, fmt.Sprintf("Rate limit exceeded, wait %d seconds.", wait)}
+		}
+	}
 	var u *url.URL
 	if err == nil {
 		u, err = ParseRequest(line)
+	}
+	state := c.tc.ConnectionState()
+	if err == nil {
+		err = checkServerName(state.ServerName, u)
 	}
 	var re *RequestError
 	switch {
@@ -298,9 +417,8 @@ func (c *conn) serve() {
 	case err != nil:
 		resp.WriteHeader(client.StatusBadRequest, "Bad request")
 	default:
-		state := c.tc.ConnectionState()
 		req := &Request{URL: u, RawURL: line, RemoteAddr: c.remote, LocalAddr: c.raw.LocalAddr().String(),
-			TLS: &state, ServerName: state.ServerName, ctx: c.ctx}
+			TLS: &state, ServerName: state.ServerName, ctx: c.ctx, watch: sync.OnceFunc(func() { go c.watch(br) })}
 		if len(state.PeerCertificates) > 0 {
 			req.Certificate = state.PeerCertificates[0]
 		}
@@ -313,8 +431,7 @@ func (c *conn) serve() {
 	if !resp.wroteHeader {
 		resp.WriteHeader(client.StatusSuccess, "text/gemini")
 	}
-	c.tc.SetWriteDeadline(time.Now().Add(resp.writeTimeout))
-	resp.w.Flush()
+	resp.Flush()
 	switch {
 	case resp.aborted:
 		// No close_notify: the client can tell the body was cut short.
@@ -344,13 +461,32 @@ func (c *conn) closeLingering() {
 		cw.CloseWrite()
 	}
 	c.raw.SetReadDeadline(time.Now().Add(lingerTimeout))
-	c.busy.Store(false) // after the deadline, which Shutdown's must follow
+	c.srv.setState(c, stateIdle) // after the deadline, which Shutdown's must follow
 	if c.srv.shutdown.Load() {
 		c.raw.Close()
 		return
 	}
 	io.CopyN(io.Discard, c.raw, lingerBytes)
 	c.raw.Close()
+}
+
+// writerPool holds the 16 KiB response buffers, so that each request
+// does not allocate (and the collector clear) one of its own.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 16<<10) }}
+
+// How much watch reads after the request line before it stops.
+const watchBytes = 64 << 10
+
+// watch reads what the client sends after its request line (nothing, in
+// Gemini) from br and discards it, so as to cancel the request's context
+// as soon as the client closes or resets the connection: a CGI script
+// then stops at once. It ends with the connection, after watchBytes, or
+// at a read deadline (Shutdown's), without cancelling for that.
+func (c *conn) watch(br *bufio.Reader) {
+	_, err := io.CopyN(io.Discard, br, watchBytes)
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		c.cancel()
+	}
 }
 
 // handle runs the handler, turning a panic into 42, or, when the header

@@ -27,6 +27,12 @@ import (
 // served makes the directory 51, so its contents are not revealed. The
 // query string is otherwise ignored.
 //
+// A .meta file in a directory (Agate's format, see lookupMeta) changes
+// the replies for the names in it: parameters for a file's type
+// (";lang=fr"), a type of its own, or a whole reply, such as "51 Gone"
+// or "31 /new/place", which is sent whether the name exists or not. The
+// index file is looked up in its directory's .meta too.
+//
 // Everything else is "51 Not found", and the reason is never told:
 //
 //   - Containment: files are opened through an os.Root, so nothing
@@ -63,13 +69,17 @@ var (
 
 // ServeGemini answers r with the file or directory its path names.
 //
-// A listing is text/gemini with CRLF line ends: "Directory: /<path>"
-// (with a trailing "/" below the root), then, below the root, a link to
-// the parent directory labelled "..", then one link per entry, sorted by
-// name in byte order: "=>/<full path, percent-encoded>\t<name>", with a
-// "/" after both the link and the name of a directory. Hidden names,
-// links that leave the root, and entries that are neither files nor
-// directories are left out. Control characters and invalid UTF-8 in
+// A listing is text/gemini with CRLF line ends: the directory's
+// .header.gmi when it has one (its first 16 KiB, as they are), then
+// "Directory: /<path>" (with a trailing "/" below the root), then, below
+// the root, a link to the parent directory labelled "..", then one link
+// per entry, directories first, each part sorted by name in byte order:
+// "=>/<full path, percent-encoded>\t<label>". A directory's label is its
+// name and a "/" (after the link too); a gemtext file's is its first
+// heading (in its first 4 KiB), and any other file's, or a gemtext file
+// without a heading, is its name and size, "notes.txt (1.5 KiB)". Hidden
+// names, links that leave the root, and entries that are neither files
+// nor directories are left out. Control characters and invalid UTF-8 in
 // labels are shown as U+FFFD.
 func (f *FileServer) ServeGemini(w ResponseWriter, r *Request) {
 	urlPath, name, err := localName(r.URL.Path)
@@ -84,12 +94,20 @@ func (f *FileServer) ServeGemini(w ResponseWriter, r *Request) {
 	}
 	defer root.Close()
 
+	var p preset
+	if urlPath != "" {
+		p = lookupMeta(root, filepath.Dir(name), filepath.Base(name))
+	}
+	if p.status != 0 && p.status.Class() != client.StatusSuccess {
+		w.WriteHeader(p.status, p.meta)
+		return
+	}
 	info, err := root.Stat(name)
 	switch {
 	case err != nil:
 		NotFound(w, r)
 	case info.Mode().IsRegular():
-		f.serveFile(w, r, root, urlPath, name)
+		f.serveFile(w, r, root, p.typeOf(MIMEType(urlPath)), name)
 	case !info.IsDir():
 		NotFound(w, r)
 	case urlPath != "" && !strings.HasSuffix(r.URL.Path, "/"):
@@ -126,15 +144,16 @@ func localName(urlPath string) (clean, name string, err error) {
 	return p, filepath.FromSlash(p), nil
 }
 
-// serveFile sends the regular file name, or 51 when it cannot be opened.
-func (f *FileServer) serveFile(w ResponseWriter, r *Request, root *os.Root, urlPath, name string) {
+// serveFile sends the regular file name as type mime, or 51 when it
+// cannot be opened.
+func (f *FileServer) serveFile(w ResponseWriter, r *Request, root *os.Root, mime, name string) {
 	file, err := openRegular(root, name)
 	if err != nil {
 		NotFound(w, r)
 		return
 	}
 	defer file.Close()
-	f.send(w, file, MIMEType(urlPath))
+	f.send(w, file, mime)
 }
 
 // openRegular opens name in root, failing with errNotRegular unless it
@@ -183,11 +202,15 @@ func (f *FileServer) serveDir(w ResponseWriter, r *Request, root *os.Root, urlPa
 		index = "index.gmi"
 	}
 	indexName := filepath.Join(dir, filepath.FromSlash(index))
+	p := lookupMeta(root, filepath.Dir(indexName), filepath.Base(indexName))
 	file, err := openRegular(root, indexName)
 	switch {
+	case err == nil && p.status != 0 && p.status.Class() != client.StatusSuccess:
+		file.Close()
+		w.WriteHeader(p.status, p.meta)
 	case err == nil:
 		defer file.Close()
-		f.send(w, file, MIMEType(index))
+		f.send(w, file, p.typeOf(MIMEType(index)))
 	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular):
 		listing, err := listDirectory(root, urlPath, dir)
 		if err != nil {

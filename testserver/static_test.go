@@ -129,8 +129,8 @@ func TestFileServerPaths(t *testing.T) {
 		{"/percent%252Fname.gmi", "20 text/gemini", "percent in name"},
 		{"/semi%3Bcolon%2Ccomma.md", "20 text/markdown", "# punctuation"},
 		{"/docs/page.gmi", "20 text/gemini", "docs page\n"},
-		{"/docs/../hello.gmi", "20 text/gemini", "# Hello\n"},
-		{"/docs/%2e%2e/hello.gmi", "20 text/gemini", "# Hello\n"},
+		{"/docs/../hello.gmi", "59 Invalid URL: dot segments are not allowed", ""},
+		{"/docs/%2e%2e/hello.gmi", "59 Invalid URL: dot segments are not allowed", ""},
 		// Directories: redirect without the slash, index with it.
 		{"/docs", "31 /docs/", ""},
 		{"/docs?q=1", "31 /docs/?q=1", ""},
@@ -142,11 +142,11 @@ func TestFileServerPaths(t *testing.T) {
 		{"/docs/missing/", "51 Not found", ""},
 		{"/a%00b.gmi", "51 Not found", ""},
 		// Escapes from the root.
-		{"/../outside/secret.txt", "51 Not found", ""},
-		{"/%2e%2e/outside/secret.txt", "51 Not found", ""},
-		{"/%2E%2E/%2E%2E/%2E%2E/etc/passwd", "51 Not found", ""},
-		{"/docs/%2e%2e/%2e%2e/outside/secret.txt", "51 Not found", ""},
-		{"/..%2Foutside%2Fsecret.txt", "51 Not found", ""},
+		{"/../outside/secret.txt", "59 Invalid URL: dot segments are not allowed", ""},
+		{"/%2e%2e/outside/secret.txt", "59 Invalid URL: dot segments are not allowed", ""},
+		{"/%2E%2E/%2E%2E/%2E%2E/etc/passwd", "59 Invalid URL: dot segments are not allowed", ""},
+		{"/docs/%2e%2e/%2e%2e/outside/secret.txt", "59 Invalid URL: dot segments are not allowed", ""},
+		{"/..%2Foutside%2Fsecret.txt", "59 Invalid URL: dot segments are not allowed", ""},
 		{"/%2F" + strings.TrimPrefix(filepath.ToSlash(outside), "/") + "/secret.txt", "51 Not found", ""},
 		// Hidden names.
 		{"/.secret", "51 Not found", ""},
@@ -187,7 +187,7 @@ func TestFileServerPaths(t *testing.T) {
 func TestFileServerRoot(t *testing.T) {
 	root, _ := staticTree(t, map[string]string{"index.gmi": "# Root\n"})
 	ts := testserver.NewServer(t, &testserver.FileServer{Root: root})
-	for _, u := range []string{ts.URL, ts.URL + "/", ts.URL + "//", ts.URL + "/?q", ts.URL + "/."} {
+	for _, u := range []string{ts.URL, ts.URL + "/", ts.URL + "//", ts.URL + "/?q"} {
 		header, body := staticRaw(t, ts, u)
 		if header != "20 text/gemini" || body != "# Root\n" {
 			t.Errorf("%s: got %q %q, want the root index", u, header, body)
@@ -237,8 +237,8 @@ func TestFileServerIndexFile(t *testing.T) {
 		{"index.txt", "/", "20 text/plain", "text index\n"},
 		{"sub/home.gmi", "/f/", "20 text/gemini", "nested index\n"},
 		// Without its index file a directory is listed.
-		{"index.txt", "/d/", "20 text/gemini", "Directory: /d/\r\n=>/\t..\r\n=>/d/home.gmi\thome.gmi\r\n=>/d/index.gmi\tindex.gmi\r\n"},
-		{"", "/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/index.gmi/\tindex.gmi/\r\n=>/e/page.gmi\tpage.gmi\r\n"},
+		{"index.txt", "/d/", "20 text/gemini", "Directory: /d/\r\n=>/\t..\r\n=>/d/home.gmi\thome.gmi (9 B)\r\n=>/d/index.gmi\tindex.gmi (10 B)\r\n"},
+		{"", "/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/index.gmi/\tindex.gmi/\r\n=>/e/page.gmi\tpage.gmi (0 B)\r\n"},
 	}
 	for _, tt := range tests {
 		ts := testserver.NewServer(t, &testserver.FileServer{Root: root, IndexFile: tt.index})

@@ -24,7 +24,7 @@ func TestFileServerFIFO(t *testing.T) {
 	tests := []struct{ path, header, body string }{
 		{"/pipe.gmi", "51 Not found", ""},
 		{"/d/", "20 text/gemini", "Directory: /d/\r\n=>/\t..\r\n"},
-		{"/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/page.gmi\tpage.gmi\r\n"},
+		{"/e/", "20 text/gemini", "Directory: /e/\r\n=>/\t..\r\n=>/e/page.gmi\tpage.gmi (0 B)\r\n"},
 	}
 	for _, tt := range tests {
 		if header, body := staticRaw(t, ts, ts.URL+tt.path); header != tt.header || body != tt.body {

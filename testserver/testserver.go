@@ -48,7 +48,8 @@ type TestServer struct {
 // NewServer starts a server for h on a free port of 127.0.0.1 with a new
 // self-signed certificate for localhost, 127.0.0.1 and ::1, and closes it
 // when the test ends. Its access log is discarded; errors and panics go to
-// the standard logger.
+// the standard logger. Its Server has no per-client connection cap
+// (MaxConnsPerIP is -1), since every client of a test is 127.0.0.1.
 func NewServer(t TB, h Handler) *TestServer {
 	t.Helper()
 	ts := NewUnstartedServer(t, h)
@@ -89,10 +90,11 @@ func NewUnstartedServer(t TB, h Handler) *TestServer {
 		return ss, nil
 	}
 	ts.Server = &Server{
-		Handler:   h,
-		TLSConfig: cfg,
-		AccessLog: io.Discard,
-		ErrorLog:  log.Default(),
+		Handler:       h,
+		TLSConfig:     cfg,
+		MaxConnsPerIP: -1, // every client of a test is 127.0.0.1
+		AccessLog:     io.Discard,
+		ErrorLog:      log.Default(),
 	}
 	t.Cleanup(ts.Close)
 	return ts

@@ -112,8 +112,8 @@ func TestCertificateZones(t *testing.T) {
 		{"expired outside the zones", "/public", id.expired, ok},
 		{"upper case", "/MEMBERS/page", nil, "60 Certificate required for /members/"},
 		{"double slash", "//members//page", nil, "60 Certificate required for /members/"},
-		{"encoded dot segments", "/public/%2e%2e/members/page", nil, "60 Certificate required for /members/"},
-		{"encoded dot segments out of the zone", "/members/%2e%2e/public", nil, ok},
+		{"encoded dot segments", "/public/%2e%2e/members/page", nil, "59 Invalid URL: dot segments are not allowed"},
+		{"encoded dot segments out of the zone", "/members/%2e%2e/public", nil, "59 Invalid URL: dot segments are not allowed"},
 		{"empty list, prefix of a file name", "/secret.gmi", id.alice, "61 Certificate not authorised"},
 		{"empty list, no certificate", "/secret", nil, "60 Certificate required for /secret"},
 	}

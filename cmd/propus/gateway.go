@@ -55,7 +55,7 @@ func runGateway(e *env, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := runUntil(ctx, gateway.NewServer(listen, g), ln, http.ErrServerClosed); err != nil {
+	if err := runUntil(ctx, gateway.NewServer(listen, g), ln, http.ErrServerClosed, log.New(e.stderr, "", 0)); err != nil {
 		return fail(err)
 	}
 	return exitOK

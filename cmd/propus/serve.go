@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,8 +30,15 @@ const serveHelp = `Serves a directory over Gemini: static files, directory listi
 scripts, with jetforce's flags. Without --tls-certfile, a self-signed
 certificate for --hostname is made once, kept in the data directory and
 reused; its fingerprint is printed at start. The access log goes to stdout,
-errors to stderr. SIGINT or SIGTERM stops it cleanly (responses in flight
-finish, for up to 10 seconds).
+errors to stderr. SIGHUP reloads the certificates (--tls-certfile and
+--vhost ones too) without dropping a connection. SIGINT or SIGTERM stops it
+cleanly: responses in flight finish, for up to 10 seconds, then it exits 0.
+SIGUSR1 reopens the --access-log and --error-log files (after a rotation).
+
+Under abuse: a client holds at most --max-conns-per-ip connections, a
+response to a client that does not read is dropped, and with --rate-limit
+malformed requests and failed handshakes count too (at twice the limit a
+client's connections are closed before the handshake).
 
 Differences from jetforce: requests with a fragment are refused (59); hidden
 files are never served or listed; symbolic links that leave --dir are
@@ -46,10 +55,49 @@ type serveConfig struct {
 	caFile, caPath               string
 	dir, cgiDir, indexFile, lang string
 	rateLimit                    string
+	maxConnsPerIP                int
+	regenerate                   bool
+	listen                       listenFlag
+	accessLog, errorLog          string
+	zones                        zoneFlag
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
 	stdout, stderr               io.Writer
+}
+
+// listenFlag collects --listen ADDR:PORT values.
+type listenFlag []string
+
+func (l *listenFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listenFlag) Set(s string) error {
+	if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+		return errors.New("want ADDR:PORT, such as 0.0.0.0:1965 or [::]:1965")
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+// zoneFlag collects --cert-zone PATH=FINGERPRINT[,FINGERPRINT...] values.
+type zoneFlag testserver.CertificateZones
+
+func (z *zoneFlag) String() string { return "" }
+
+func (z *zoneFlag) Set(s string) error {
+	p, list, ok := strings.Cut(s, "=")
+	if !ok || !strings.HasPrefix(p, "/") || list == "" {
+		return errors.New("want PATH=FINGERPRINT[,FINGERPRINT...], such as /members/=SHA256:1A2B…")
+	}
+	fps := strings.Split(list, ",")
+	for _, fp := range fps {
+		hex, ok := strings.CutPrefix(strings.ToUpper(strings.TrimSpace(fp)), "SHA256:")
+		if !ok || len(hex) != 64 || strings.Trim(hex, "0123456789ABCDEF") != "" {
+			return fmt.Errorf("%q is not a certificate fingerprint (SHA256: and 64 hex digits, as propus id list shows)", fp)
+		}
+	}
+	*z = append(*z, testserver.Zone{Path: p, Fingerprints: fps})
+	return nil
 }
 
 // vhostFlag collects --vhost HOST=DIR[:CERTFILE:KEYFILE] values.
@@ -91,6 +139,12 @@ func runServe(e *env, args []string) int {
 	fs.StringVar(&cfg.indexFile, "index-file", "index.gmi", "the file served for a directory")
 	fs.StringVar(&cfg.lang, "default-lang", "", "language added to text/gemini responses (lang=…)")
 	fs.StringVar(&cfg.rateLimit, "rate-limit", "", "requests per client IP, as `N/[P]unit` with unit s, m, h or d (e.g. 60/5m)")
+	fs.Var(&cfg.listen, "listen", "listen on `ADDR:PORT` instead of --host and --port; repeatable (e.g. 0.0.0.0:1965 and [::]:1965)")
+	fs.StringVar(&cfg.accessLog, "access-log", "", "append the access log to `FILE` instead of stdout (SIGUSR1 reopens it)")
+	fs.StringVar(&cfg.errorLog, "error-log", "", "append errors and CGI scripts' stderr to `FILE` instead of stderr (SIGUSR1 reopens it)")
+	fs.Var(&cfg.zones, "cert-zone", "a zone, `PATH=FINGERPRINT[,...]`: requests under PATH need a client certificate (60) with one of these SHA256: fingerprints (else 61); repeatable")
+	fs.BoolVar(&cfg.regenerate, "regenerate", false, "replace the generated certificates with new ones (clients that pinned the old ones will see a change)")
+	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
 	fs.Var(&cfg.vhosts, "vhost", "serve another host from its own directory (and certificate, chosen by SNI): `HOST=DIR[:CERTFILE:KEYFILE]`; repeatable")
 	fs.Usage = usageFunc(fs, "[flags]", serveHelp)
@@ -102,14 +156,61 @@ func runServe(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "propus serve: unexpected argument %q (see propus serve --help)\n", pos[0])
 		return exitUsage
 	}
-	srv, ln, err := buildServer(&cfg)
+	var logs []*logFile
+	for _, l := range []struct {
+		path string
+		w    *io.Writer
+	}{{cfg.accessLog, &cfg.stdout}, {cfg.errorLog, &cfg.stderr}} {
+		if l.path == "" {
+			continue
+		}
+		f, err := openLogFile(l.path)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
+			return exitFailure
+		}
+		defer f.Close()
+		logs = append(logs, f)
+		*l.w = f
+	}
+	inst, err := buildServer(&cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
-		return exitUsage
+		if errors.As(err, new(*usageError)) {
+			return exitUsage
+		}
+		return exitFailure
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serveUntil(ctx, srv, ln); err != nil {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	go func() {
+		for sig := range sigs {
+			if sig == syscall.SIGUSR1 {
+				for _, f := range logs {
+					if err := f.Reopen(); err != nil {
+						fmt.Fprintf(cfg.stderr, "propus serve: SIGUSR1: %v\n", err)
+					}
+				}
+				continue
+			}
+			if err := inst.reload(); err != nil {
+				fmt.Fprintf(cfg.stderr, "propus serve: SIGHUP: keeping the old certificates: %v\n", err)
+			} else {
+				fmt.Fprintf(cfg.stderr, "propus serve: SIGHUP: certificates reloaded\n")
+			}
+		}
+	}()
+	for _, ln := range inst.lns[1:] {
+		go func() {
+			if err := inst.srv.Serve(ln); !errors.Is(err, testserver.ErrServerClosed) {
+				fmt.Fprintf(cfg.stderr, "propus serve: %s: %v\n", ln.Addr(), err)
+			}
+		}()
+	}
+	if err := serveUntil(ctx, inst.srv, inst.lns[0]); err != nil {
 		fmt.Fprintf(e.stderr, "propus serve: %v\n", err)
 		return exitFailure
 	}
@@ -122,15 +223,26 @@ type shutdowner interface {
 	Shutdown(context.Context) error
 }
 
+// shutdownGrace is how long responses in flight may take to finish when
+// the server stops.
+var shutdownGrace = 10 * time.Second
+
+// usageError is a flag value buildServer cannot use: the usage exit code.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
 // serveUntil serves on ln until ctx is done, then shuts down, letting
-// responses in flight finish for up to 10 seconds.
+// responses in flight finish for up to shutdownGrace; those still running
+// then are cut, which is no failure.
 func serveUntil(ctx context.Context, srv *testserver.Server, ln net.Listener) error {
-	return runUntil(ctx, srv, ln, testserver.ErrServerClosed)
+	return runUntil(ctx, srv, ln, testserver.ErrServerClosed, srv.ErrorLog)
 }
 
 // runUntil is serveUntil for any server; closed is the error its Serve
-// returns after Shutdown.
-func runUntil(ctx context.Context, srv shutdowner, ln net.Listener, closed error) error {
+// returns after Shutdown; errLog, if not nil, says when responses were cut.
+func runUntil(ctx context.Context, srv shutdowner, ln net.Listener, closed error, errLog *log.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -138,74 +250,174 @@ func runUntil(ctx context.Context, srv shutdowner, ln net.Listener, closed error
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil && errLog != nil {
+		errLog.Printf("responses still running after %v were cut", shutdownGrace)
+	}
 	if serr := <-errc; !errors.Is(serr, closed) {
 		return serr
 	}
-	return err
+	return nil
 }
 
-// buildServer turns the flags into a listening server.
-func buildServer(cfg *serveConfig) (*testserver.Server, net.Listener, error) {
+// serveInstance is a server built from the flags, its listeners, and how
+// to reload its certificates.
+type serveInstance struct {
+	srv    *testserver.Server
+	lns    []net.Listener
+	reload func() error
+}
+
+// buildServer turns the flags into a listening server. Errors in flag
+// values are *usageError.
+func buildServer(cfg *serveConfig) (*serveInstance, error) {
 	var limiter *testserver.RateLimiter
 	if cfg.rateLimit != "" {
 		rl, err := testserver.ParseRateLimit(cfg.rateLimit)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--rate-limit: %w", err)
+			return nil, &usageError{fmt.Errorf("--rate-limit: %w", err)}
 		}
 		limiter = testserver.NewRateLimiter(rl)
 	}
-	cas, err := loadCAs(cfg.caFile, cfg.caPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
-	if err != nil {
-		return nil, nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	errLog := log.New(cfg.stderr, "", log.LstdFlags)
-
 	hostname, err := client.NormalizeHost(cfg.hostname)
 	if err != nil {
-		ln.Close()
-		return nil, nil, fmt.Errorf("--hostname: %w", err)
+		return nil, &usageError{fmt.Errorf("--hostname: %w", err)}
 	}
-	mainCert, err := serverCertificate(cfg, hostname, cfg.certFile, cfg.keyFile)
-	if err != nil {
-		ln.Close()
-		return nil, nil, err
-	}
-	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
-	certs := map[string]*tls.Certificate{hostname: &mainCert}
+	names := []string{hostname}
 	for _, v := range cfg.vhosts {
 		name, err := client.NormalizeHost(v.host)
 		if err != nil {
-			ln.Close()
-			return nil, nil, fmt.Errorf("--vhost %s: %w", v.host, err)
+			return nil, &usageError{fmt.Errorf("--vhost %s: %w", v.host, err)}
 		}
-		hosts[name] = siteHandler(cfg, v.dir, name, port, cas)
-		cert, err := serverCertificate(cfg, name, v.certFile, v.keyFile)
+		names = append(names, name)
+	}
+	cas, err := loadCAs(cfg.caFile, cfg.caPath)
+	if err != nil {
+		return nil, err
+	}
+	var getCert atomic.Pointer[func(*tls.ClientHelloInfo) (*tls.Certificate, error)]
+	reload := func() error {
+		get, err := loadCertificates(cfg, names)
+		if err == nil {
+			getCert.Store(&get)
+		}
+		return err
+	}
+	if err := reload(); err != nil {
+		return nil, err
+	}
+	cfg.regenerate = false // once: SIGHUP reloads what was made
+	addrs := []string(cfg.listen)
+	if len(addrs) == 0 {
+		addrs = []string{net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port))}
+	}
+	var lns []net.Listener
+	port := -1 // the port every listener has, else 0: no port check
+	for _, a := range addrs {
+		ln, err := net.Listen("tcp", a)
 		if err != nil {
-			ln.Close()
-			return nil, nil, err
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, err
 		}
-		certs[name] = &cert
+		lns = append(lns, ln)
+		if p := ln.Addr().(*net.TCPAddr).Port; port == -1 || port == p {
+			port = p
+		} else {
+			port = 0
+		}
+	}
+	hosts := map[string]testserver.Handler{hostname: siteHandler(cfg, cfg.dir, hostname, port, cas)}
+	for i, v := range cfg.vhosts {
+		hosts[names[i+1]] = siteHandler(cfg, v.dir, names[i+1], port, cas)
 	}
 	var h testserver.Handler = &testserver.VirtualHosts{Port: port, Hosts: hosts}
-	if limiter != nil {
-		h = limiter.Middleware(h)
+	if len(cfg.zones) > 0 {
+		h = testserver.CertificateZones(cfg.zones).Middleware(h)
 	}
 	srv := &testserver.Server{
-		Handler:   h,
-		TLSConfig: &tls.Config{GetCertificate: testserver.SNICertificates(certs, &mainCert)},
-		AccessLog: cfg.stdout,
-		ErrorLog:  errLog,
+		Handler: h,
+		TLSConfig: &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+			return (*getCert.Load())(hello)
+		}},
+		MaxConnsPerIP: cfg.maxConnsPerIP,
+		RateLimiter:   limiter,
+		AccessLog:     cfg.stdout,
+		ErrorLog:      log.New(cfg.stderr, "", log.LstdFlags),
 	}
-	fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, port, cfg.dir, ln.Addr())
-	return srv, ln, nil
+	for _, ln := range lns {
+		fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, ln.Addr().(*net.TCPAddr).Port, cfg.dir, ln.Addr())
+	}
+	return &serveInstance{srv: srv, lns: lns, reload: reload}, nil
+}
+
+// logFile is a log file opened for appending that Reopen opens afresh
+// under its name, for log rotation (SIGUSR1).
+type logFile struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+}
+
+func openLogFile(path string) (*logFile, error) {
+	l := &logFile{path: path}
+	return l, l.Reopen()
+}
+
+// Write appends p to the file.
+func (l *logFile) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Write(p)
+}
+
+// Reopen opens the file by its name again, creating it when it was moved
+// away, and closes the one it had.
+func (l *logFile) Reopen() error {
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("log file: %w", err)
+	}
+	l.mu.Lock()
+	old := l.f
+	l.f = f
+	l.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return nil
+}
+
+// Close closes the file.
+func (l *logFile) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Close()
+}
+
+// loadCertificates loads the certificates of the host names (the main
+// one first, then the --vhost ones in order) and returns the
+// GetCertificate function that picks one by SNI.
+func loadCertificates(cfg *serveConfig, names []string) (func(*tls.ClientHelloInfo) (*tls.Certificate, error), error) {
+	certs := map[string]*tls.Certificate{}
+	var main *tls.Certificate
+	for i, name := range names {
+		certFile, keyFile := cfg.certFile, cfg.keyFile
+		if i > 0 {
+			certFile, keyFile = cfg.vhosts[i-1].certFile, cfg.vhosts[i-1].keyFile
+		}
+		cert, err := serverCertificate(cfg, name, certFile, keyFile)
+		if err != nil {
+			return nil, err
+		}
+		certs[name] = &cert
+		if i == 0 {
+			main = &cert
+		}
+	}
+	return testserver.SNICertificates(certs, main), nil
 }
 
 // siteHandler serves one host's directory: CGI under the cgi dir, static
@@ -233,12 +445,19 @@ func serverCertificate(cfg *serveConfig, hostname, certFile, keyFile string) (tl
 	case certFile != "" && keyFile != "":
 		cert, err = testserver.LoadCertificate(certFile, keyFile)
 	case certFile != "" || keyFile != "":
-		return cert, errors.New("give both --tls-certfile and --tls-keyfile, or neither")
+		return cert, &usageError{errors.New("give both --tls-certfile and --tls-keyfile, or neither")}
 	default:
-		var created bool
-		cert, created, err = testserver.LoadOrCreateCertificate(cfg.certDir, hostname)
+		created := cfg.regenerate
+		if created {
+			cert, err = testserver.RegenerateCertificate(cfg.certDir, hostname)
+		} else {
+			cert, created, err = testserver.LoadOrCreateCertificate(cfg.certDir, hostname)
+		}
 		if err == nil && created {
 			fmt.Fprintf(cfg.stderr, "propus serve: made a self-signed certificate for %s in %s\n", hostname, cfg.certDir)
+		}
+		if errors.As(err, new(*testserver.IncompleteCertificateError)) {
+			err = fmt.Errorf("%w (--regenerate makes a new one)", err)
 		}
 	}
 	if err != nil {

@@ -3,17 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"propus/client"
+	"propus/client/identity"
+	"propus/testserver"
 )
 
 // syncBuffer is a bytes.Buffer safe for a server's goroutines.
@@ -58,10 +64,11 @@ func startServe(t *testing.T, cfg serveConfig) (string, *syncBuffer, *syncBuffer
 	if cfg.cgiTimeout == 0 {
 		cfg.cgiTimeout = 5 * time.Second
 	}
-	srv, ln, err := buildServer(&cfg)
+	inst, err := buildServer(&cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv, ln := inst.srv, inst.lns[0]
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serveUntil(ctx, srv, ln) }()
@@ -109,7 +116,7 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(stderr.String(), "SHA256:") {
 		t.Errorf("the certificate's fingerprint is not printed: %q", stderr.String())
 	}
-	if !strings.Contains(stdout.String(), `"`+base+`/" 20 "text/gemini; lang=en" 7`) {
+	if !strings.Contains(stdout.String(), `"`+base+`/" 20 "text/gemini; lang=en" 32`) {
 		t.Errorf("access log: %q", stdout.String())
 	}
 }
@@ -168,5 +175,328 @@ func TestServeVirtualHosts(t *testing.T) {
 		if string(body) != want || resp.Certificate.Subject.CommonName != host {
 			t.Errorf("%s: %q from a certificate for %q", host, body, resp.Certificate.Subject.CommonName)
 		}
+	}
+}
+
+func TestServeExitCodes(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := strconv.Itoa(taken.Addr().(*net.TCPAddr).Port)
+	broken := filepath.Join(t.TempDir(), "broken.pem")
+	os.WriteFile(broken, []byte("not PEM"), 0o644)
+	for _, args := range [][]string{
+		{"serve", "--port", port, "--dir", t.TempDir()},
+		{"serve", "--port", "0", "--tls-certfile", broken, "--tls-keyfile", broken},
+	} {
+		if code, _, errOut := propus(t, args...); code != exitFailure || errOut == "" {
+			t.Errorf("%v: exit %d, %q; want %d", args, code, errOut, exitFailure)
+		}
+	}
+}
+
+// TestServeReloadsCertificates checks that reloading (SIGHUP's job)
+// presents the certificate now in the files to new connections.
+func TestServeReloadsCertificates(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	write := func() {
+		cert, err := testserver.GenerateCertificate([]string{"localhost"}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := &identity.Identity{Name: "localhost", Certificate: cert, Leaf: cert.Leaf}
+		if err := id.Save(certFile, keyFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write()
+	cfg := serveConfig{dir: dir, hostname: "localhost", host: "127.0.0.1", certFile: certFile, keyFile: keyFile,
+		indexFile: "index.gmi", cgiDir: "cgi-bin", stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go inst.srv.Serve(inst.lns[0])
+	defer inst.srv.Close()
+	base := "gemini://localhost:" + strconv.Itoa(inst.lns[0].Addr().(*net.TCPAddr).Port) + "/"
+	r1, _ := fetchBody(t, base)
+	write()
+	if err := inst.reload(); err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := fetchBody(t, base)
+	if r1.Certificate.Equal(r2.Certificate) {
+		t.Error("the reloaded server still presents the old certificate")
+	}
+}
+
+// TestServeShutdownCutsIsNoError stops a server while a CGI response
+// outlasts the grace period: serveUntil reports no error.
+func TestServeShutdownCutsIsNoError(t *testing.T) {
+	old := shutdownGrace
+	shutdownGrace = 100 * time.Millisecond
+	defer func() { shutdownGrace = old }()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "cgi-bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "slow"), []byte("#!/bin/sh\nprintf '20 text/plain\\r\\nstart\\n'\nexec sleep 5\n"), 0o755)
+	cfg := serveConfig{dir: dir, hostname: "localhost", host: "127.0.0.1", indexFile: "index.gmi", cgiDir: "cgi-bin",
+		cgiTimeout: 10 * time.Second, certDir: t.TempDir(), stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveUntil(ctx, inst.srv, inst.lns[0]) }()
+	var c client.Client
+	resp, err := c.Get(context.Background(), "gemini://localhost:"+strconv.Itoa(inst.lns[0].Addr().(*net.TCPAddr).Port)+"/cgi-bin/slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := resp.Body.Read(make([]byte, 6)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serveUntil: %v, want nil", err)
+	}
+}
+
+// TestServeMissingKey checks that a generated certificate whose key is
+// gone stops the server with an error saying so, and that --regenerate
+// makes a new one.
+func TestServeMissingKey(t *testing.T) {
+	certDir := t.TempDir()
+	base, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir})
+	r1, _ := fetchBody(t, base+"/")
+	os.Remove(filepath.Join(certDir, "localhost.key"))
+	cfg := serveConfig{dir: t.TempDir(), hostname: "localhost", host: "127.0.0.1", certDir: certDir, stdout: io.Discard, stderr: io.Discard}
+	if _, err := buildServer(&cfg); err == nil || !strings.Contains(err.Error(), "localhost.key is missing") || !strings.Contains(err.Error(), "--regenerate") {
+		t.Fatalf("got %v, want an error naming the missing key and --regenerate", err)
+	}
+	second, _, _ := startServe(t, serveConfig{dir: t.TempDir(), certDir: certDir, regenerate: true})
+	if r2, _ := fetchBody(t, second+"/"); r1.Certificate.Equal(r2.Certificate) {
+		t.Error("--regenerate kept the old certificate")
+	}
+}
+
+// TestServeListenTwice serves on IPv4 and IPv6 loopback at once.
+func TestServeListenTwice(t *testing.T) {
+	if l, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		l.Close()
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	var listen listenFlag
+	for _, a := range []string{"127.0.0.1:0", "[::1]:0"} {
+		if err := listen.Set(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if listen.Set("nowhere") == nil {
+		t.Error("--listen nowhere accepted")
+	}
+	cfg := serveConfig{dir: dir, hostname: "localhost", listen: listen, indexFile: "index.gmi", cgiDir: "cgi-bin",
+		certDir: t.TempDir(), stdout: io.Discard, stderr: io.Discard}
+	inst, err := buildServer(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.srv.Close()
+	for _, ln := range inst.lns {
+		go inst.srv.Serve(ln)
+	}
+	for _, ln := range inst.lns {
+		var c client.Client
+		req, _ := client.NewRequest("gemini://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port) + "/")
+		req.Host = ln.Addr().String()
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: %v", ln.Addr(), err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Status != 20 || string(body) != "# Home\n" {
+			t.Errorf("%s: %d %q", ln.Addr(), resp.Status, body)
+		}
+	}
+}
+
+// TestServeLogFileReopen rotates a log file as logrotate does and
+// checks that Reopen (SIGUSR1's job) writes to a new file of the name.
+func TestServeLogFileReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	f, err := openLogFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	io.WriteString(f, "one\n")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "two\n")
+	if err := f.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(f, "three\n")
+	old, _ := os.ReadFile(path + ".1")
+	cur, _ := os.ReadFile(path)
+	if string(old) != "one\ntwo\n" || string(cur) != "three\n" {
+		t.Errorf("rotated %q, current %q", old, cur)
+	}
+}
+
+// TestServeCertZones guards a path with --cert-zone.
+func TestServeCertZones(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "members"), 0o755)
+	os.WriteFile(filepath.Join(dir, "members", "index.gmi"), []byte("# Members\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	alice, err := testserver.GenerateCertificate([]string{"alice"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := testserver.GenerateCertificate([]string{"bob"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zones zoneFlag
+	if err := zones.Set("/members/=" + strings.ToLower(identity.CertificateHash(alice.Leaf))); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"members=SHA256:00", "/x", "/x=SHA256:zz", "/x=" + identity.CertificateHash(alice.Leaf)[:20]} {
+		if zones.Set(bad) == nil {
+			t.Errorf("--cert-zone %q accepted", bad)
+		}
+	}
+	base, _, _ := startServe(t, serveConfig{dir: dir, zones: zones})
+	for _, tt := range []struct {
+		path   string
+		cert   *tls.Certificate
+		status client.Status
+	}{
+		{"/", nil, 20},
+		{"/members/", nil, 60},
+		{"/members/", &bob, 61},
+		{"/members/", &alice, 20},
+	} {
+		req, _ := client.NewRequest(base + tt.path)
+		req.Certificate = tt.cert
+		var c client.Client
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Status != tt.status {
+			t.Errorf("%s with %v: got %d %q, want %d", tt.path, tt.cert != nil, resp.Status, resp.Meta, tt.status)
+		}
+	}
+}
+
+// TestServeSignals runs the propus binary: SIGHUP reloads the
+// certificates while a download goes on, SIGUSR1 reopens a rotated
+// access log, and SIGTERM lets the download in flight finish, then exits
+// 0.
+func TestServeSignals(t *testing.T) {
+	bin := buildPropus(t)
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "site")
+	os.MkdirAll(filepath.Join(dir, "cgi-bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "tick"), []byte("#!/bin/sh\nprintf '20 text/plain\\r\\n'\n"+
+		"for i in 1 2 3 4 5 6 7 8; do echo tick $i; sleep 0.1; done\n"), 0o755)
+	accessLog, errorLog := filepath.Join(tmp, "access.log"), filepath.Join(tmp, "error.log")
+	cmd := exec.Command(bin, "serve", "--port", "0", "--dir", dir, "--access-log", accessLog, "--error-log", errorLog)
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(tmp, "data"), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var waitErr error
+	exited := make(chan struct{})
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	logged := func(file, want string) string { // waits for want in file
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			b, err := os.ReadFile(file)
+			if err == nil && strings.Contains(string(b), want) {
+				return string(b)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s lacks %q: %q", filepath.Base(file), want, b)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	startup := logged(errorLog, " on 127.0.0.1:")
+	_, port, _ := strings.Cut(startup[strings.LastIndex(startup, " on 127.0.0.1:"):], ":")
+	base := "gemini://localhost:" + strings.TrimSpace(strings.SplitN(port, "\n", 2)[0])
+	// download fetches the ticking script; started is closed once its
+	// header is in.
+	download := func() (started chan struct{}, body chan string) {
+		started, body = make(chan struct{}), make(chan string, 1)
+		go func() {
+			var c client.Client
+			resp, err := c.Get(context.Background(), base+"/cgi-bin/tick")
+			close(started)
+			if err != nil {
+				body <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err != nil || resp.Truncated() {
+				body <- fmt.Sprintf("%q cut: %v", b, err)
+				return
+			}
+			body <- string(b)
+		}()
+		return started, body
+	}
+	want := "tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6\ntick 7\ntick 8\n"
+
+	started, body := download()
+	<-started
+	cmd.Process.Signal(syscall.SIGHUP)
+	logged(errorLog, "SIGHUP: certificates reloaded")
+	if got := <-body; got != want {
+		t.Errorf("download across SIGHUP: %q", got)
+	}
+	if err := os.Rename(accessLog, accessLog+".1"); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGUSR1)
+	logged(accessLog, "") // created again
+	fetchBody(t, base+"/")
+	logged(accessLog, `"`+base+`/" 20 "text/gemini" 23`)
+
+	started, body = download()
+	<-started
+	cmd.Process.Signal(syscall.SIGTERM)
+	if got := <-body; got != want {
+		t.Errorf("download across SIGTERM: %q", got)
+	}
+	select {
+	case <-exited:
+		if waitErr != nil {
+			t.Errorf("serve after SIGTERM: %v, want exit 0", waitErr)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve still runs 15 s after SIGTERM")
 	}
 }
