@@ -28,11 +28,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := loadKeyOf(msg); ok {
 		t := m.current(k)
 		if t == nil {
-			if lm, ok := msg.(load.Msg); ok {
-				load.Discard(lm)
-			}
-			if sm, ok := msg.(download.ShowMsg); ok { // the body nobody will read
-				sm.Tag.(charsetTag).h.Resp.Body.Close()
+			if d, ok := msg.(load.Discarder); ok {
+				d.Discard()
 			}
 			return m, nil
 		}

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/feeds"
+	"propus/browser/load"
 	"propus/browser/sanitize"
 )
 
@@ -279,7 +280,7 @@ func (rt *Router) Update(msg tea.Msg) (Changed, bool) {
 func writeEntries(b *strings.Builder, es []feeds.Entry, titles map[string]string) {
 	day := "-"
 	for _, e := range es {
-		if strings.HasPrefix(strings.ToLower(e.URL), "about:") {
+		if load.SchemeOf(e.URL) == "about" {
 			continue // a feed does not get to press propus's own buttons
 		}
 		d := "Undated"

@@ -57,7 +57,7 @@ func Download(ctx context.Context, body io.Reader, dir, name string, progress fu
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("creating the download directory: %w", err)
 	}
-	f, err := createPart(dir, name)
+	f, err := CreatePart(dir, name)
 	if err != nil {
 		return "", err
 	}
@@ -90,8 +90,9 @@ func Download(ctx context.Context, body io.Reader, dir, name string, progress fu
 	return path, nil
 }
 
-// createPart creates the hidden temporary file for name in dir.
-func createPart(dir, name string) (*os.File, error) {
+// CreatePart creates the hidden temporary file for name in dir, with the
+// mode downloads get (0666 less the umask), that becomes name once whole.
+func CreatePart(dir, name string) (*os.File, error) {
 	for range 100 {
 		p := filepath.Join(dir, "."+name+".part"+strconv.FormatUint(uint64(rand.Uint32()), 10))
 		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)

@@ -72,11 +72,18 @@ func Ask(sh *dialog.Shared, resp *client.Response, name, mime, dir string, opene
 	return dialog.NewQuestion(sh, "Not a page: "+sanitize.Line(name)+" ("+sanitize.Line(mime)+")", close, answers...)
 }
 
-// ShowMsg: the user chose to see a body of an unknown charset as UTF-8.
-type ShowMsg struct{ Tag any }
+// ShowMsg: the user chose to see Resp, a body of an unknown charset, as
+// UTF-8.
+type ShowMsg struct {
+	Resp *client.Response
+	Tag  any
+}
 
 // DialogTag returns the tag of the response asked about.
 func (m ShowMsg) DialogTag() any { return m.Tag }
+
+// Discard closes the body, when nobody will show it.
+func (m ShowMsg) Discard() { m.Resp.Body.Close() }
 
 // AskCharset asks what to do with a text body in charset, which propus
 // cannot decode (showing it would show noise): save it, see it as UTF-8
@@ -87,7 +94,7 @@ func AskCharset(sh *dialog.Shared, resp *client.Response, charset, name, dir str
 	close := func() tea.Msg { resp.Body.Close(); return nil }
 	return dialog.NewQuestion(sh, "This page's charset, "+sanitize.Line(charset)+", is one propus cannot decode: shown, its text would be noise.", close,
 		dialog.Answer{Key: dialog.Bind(ks.Save, "save it to "+dir), Cmd: dialog.Report(StartMsg{resp, dir, name, ""})},
-		dialog.Answer{Key: ks.AsUTF8, Cmd: dialog.Report(ShowMsg{tag})})
+		dialog.Answer{Key: ks.AsUTF8, Cmd: dialog.Report(ShowMsg{resp, tag})})
 }
 
 // External asks what to do with a link to another scheme: open it with

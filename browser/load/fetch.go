@@ -54,10 +54,15 @@ func (h HeaderMsg) LoadKey() Key { return h.Key }
 // LoadKey returns the load that failed.
 func (e ErrMsg) LoadKey() Key { return e.Key }
 
-// Discard releases what a stale message holds: the open body of a
-// download that nobody will read.
-func Discard(msg Msg) {
-	if h, ok := msg.(HeaderMsg); ok && h.Resp != nil {
+// Discarder is a message that holds something to release when it is
+// stale (an open body nobody will read).
+type Discarder interface {
+	Discard()
+}
+
+// Discard closes the open body of a header nobody will act on.
+func (h HeaderMsg) Discard() {
+	if h.Resp != nil {
 		h.Resp.Body.Close()
 	}
 }

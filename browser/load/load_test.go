@@ -90,7 +90,7 @@ func TestFetch(t *testing.T) {
 	if h.Kind != content.Downloadable || h.Resp == nil || h.Stream != nil {
 		t.Fatalf("a download: %+v", h)
 	}
-	Discard(h)                                         // a stale one is closed
+	h.Discard()                                        // a stale one is closed
 	if _, err := io.ReadAll(h.Resp.Body); err == nil { // closed: an error, not a wait for the rest
 		t.Error("Discard left the body open")
 	}

@@ -8,12 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"propus/browser/content"
@@ -196,19 +194,10 @@ func writeBody(resp *client.Response, out string, stdout io.Writer, tty bool, st
 	}
 }
 
-// writeFile writes r to path whole or not at all: to a new file beside
-// it, created with the mode downloads get (0666 less the umask), renamed
-// into place.
+// writeFile writes r to path whole or not at all: to a part file beside
+// it, made as downloads make theirs, renamed into place.
 func writeFile(path string, r io.Reader) error {
-	var tmp *os.File
-	var err error
-	for i := 0; ; i++ {
-		name := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".part"+strconv.Itoa(os.Getpid()+i))
-		tmp, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-		if err == nil || !errors.Is(err, fs.ErrExist) || i > 100 {
-			break
-		}
-	}
+	tmp, err := content.CreatePart(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
 		return err
 	}
