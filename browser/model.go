@@ -91,6 +91,10 @@ type Options struct {
 	// Keys replaces the keys of actions named as keys.KeyMap.Override
 	// takes them; an unknown action is ignored.
 	Keys map[string][]string
+	// Width and Height are the terminal's size when known before the
+	// program starts, so the first frame is drawn whole rather than after
+	// Bubble Tea reports the size; 0 waits for that report.
+	Width, Height int
 }
 
 // RedirectPolicy says when the browser follows a redirect by itself.
@@ -169,6 +173,7 @@ func New(opts Options, urls ...string) *Model {
 		},
 	})
 	m.restyle(true)
+	m.resize(opts.Width, opts.Height)
 	if opts.Notice != "" {
 		m.flash(opts.Notice, true)
 	}
@@ -248,4 +253,15 @@ func (m *Model) current(k load.Key) *tabs.Tab {
 // flash shows a message in the status line until the next key.
 func (m *Model) flash(msg string, isErr bool) {
 	m.message, m.msgError = msg, isErr
+}
+
+// resize sets the screen's size and fits every tab's page to it.
+func (m *Model) resize(width, height int) {
+	m.width, m.height = width, height
+	m.help.SetWidth(width)
+	for _, t := range m.tabs {
+		if t.Page != nil {
+			t.Page.View.Resize(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight())
+		}
+	}
 }

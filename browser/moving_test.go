@@ -238,3 +238,19 @@ func TestUnknownCharset(t *testing.T) {
 		t.Errorf("the download dir holds %d entries", len(entries))
 	}
 }
+
+// Given the terminal's size, the model draws its first View whole: the
+// page is in the frame Bubble Tea draws before it reports the size, not
+// one tick after.
+func TestFirstViewHoldsThePage(t *testing.T) {
+	t.Parallel()
+	m := New(Options{Width: 80, Height: 24, DownloadDir: t.TempDir()}, "about:home")
+	m.Init()
+	got := m.View().Content
+	if !strings.Contains(got, "A terminal browser for Gemini space") {
+		t.Fatalf("first view, before any size message:\n%s", got)
+	}
+	if n := strings.Count(got, "\n") + 1; n != 24 {
+		t.Fatalf("first view has %d rows, want 24", n)
+	}
+}

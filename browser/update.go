@@ -37,13 +37,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
-		for _, t := range m.tabs {
-			if t.Page != nil {
-				t.Page.View.Resize(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight())
-			}
-		}
+		m.resize(msg.Width, msg.Height)
 	case tea.BackgroundColorMsg:
 		m.restyle(msg.IsDark())
 	case tea.KeyPressMsg:

@@ -9,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/mattn/go-runewidth"
 
 	"propus/browser"
 	"propus/browser/bookmarks"
@@ -37,6 +39,11 @@ func browse(e *env, args []string, home string) int {
 		fmt.Fprintln(e.stderr, "propus: "+msg)
 		problems = append(problems, msg)
 	}
+	// Bubble Tea measures the first frame's characters with go-runewidth,
+	// whose table for characters above U+02FF takes some milliseconds to
+	// build: build it now, on another core, while the files are read and
+	// Bubble Tea waits for its first tick.
+	go runewidth.RuneWidth('—')
 	cfg, cfgErrs := config.Load(e.paths.config)
 	for _, err := range cfgErrs {
 		warn("%v; using the default", err)
@@ -117,10 +124,14 @@ func browse(e *env, args []string, home string) int {
 			opts.Notice += fmt.Sprintf(" (and %d more, shown when propus quits)", n)
 		}
 	}
+	// The size is known now, so the first frame holds the page.
+	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil {
+		opts.Width, opts.Height = w, h
+	}
 	m := browser.New(opts, urls...)
 	// lipgloss detected the colour profile when it loaded (under tmux that
 	// runs tmux info): Bubble Tea takes it rather than detect it again.
-	if _, err := tea.NewProgram(m, tea.WithColorProfile(lipgloss.Writer.Profile)).Run(); err != nil {
+	if _, err := tea.NewProgram(m, tea.WithColorProfile(lipgloss.Writer.Profile), tea.WithFPS(120)).Run(); err != nil {
 		fmt.Fprintf(e.stderr, "propus: %v\n", err)
 		return exitFailure
 	}

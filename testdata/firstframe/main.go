@@ -4,6 +4,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
@@ -27,7 +28,15 @@ func (model) View() tea.View {
 }
 
 func main() {
-	if _, err := tea.NewProgram(model{}).Run(); err != nil {
+	// -fps, when given, is Bubble Tea's frame rate (its default is 60):
+	// the first frame is drawn at the first tick.
+	fps := flag.Int("fps", 0, "frames per second (0: Bubble Tea's default)")
+	flag.Parse()
+	var opts []tea.ProgramOption
+	if *fps > 0 {
+		opts = append(opts, tea.WithFPS(*fps))
+	}
+	if _, err := tea.NewProgram(model{}, opts...).Run(); err != nil {
 		os.Exit(1)
 	}
 }
