@@ -38,7 +38,8 @@ func (e *UnknownCharsetError) Error() string {
 // (htmlindex) or its IANA name or any IANA alias (ianaindex), is decoded:
 // ISO-8859-*, Windows-125x, KOI8-R/U, Macintosh, Shift_JIS, EUC-JP,
 // ISO-2022-JP, EUC-KR, GBK, GB18030, Big5, HZ-GB-2312, the IBM PC code pages,
-// the EBCDIC code pages IBM037, IBM1047 and IBM01140, UTF-16 and UTF-32.
+// the EBCDIC code pages IBM037, IBM1047, IBM01140 and (a table of our own)
+// IBM273, UTF-16 and UTF-32.
 // An IBM code page may also be named "cpNNN", "ibm-NNN" or "ccsidNNN", with
 // or without IANA's leading zeros (IBM858 is IANA's IBM00858). The WHATWG
 // mapping is preferred, so ISO-8859-1 and US-ASCII-like Latin labels decode
@@ -49,7 +50,8 @@ func (e *UnknownCharsetError) Error() string {
 // (UTF-16, UTF-32, ISO-10646-UCS-4) are big-endian (RFC 2781, RFC 2277).
 // Bytes that are invalid in the charset become U+FFFD.
 //
-// A charset that is unknown, or known only to be unsupported, returns an
+// A charset that is unknown, or known only to be unsupported (UTF-7 and
+// ISO-2022-KR, which IANA lists and x/text cannot decode), returns an
 // *UnknownCharsetError and r itself: the bytes undecoded, which is what the
 // caller shows if the user asks to see the body as UTF-8.
 //
@@ -72,9 +74,14 @@ var (
 	utf16BE       = unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 )
 
+// decoding is what Decoder needs of an encoding.
+type decoding interface {
+	NewDecoder() *encoding.Decoder
+}
+
 // lookupCharset returns the encoding for a charset label, nil for one whose
 // bytes are passed through as they are, or an *UnknownCharsetError.
-func lookupCharset(charset string) (encoding.Encoding, error) {
+func lookupCharset(charset string) (decoding, error) {
 	label := strings.ToLower(strings.Trim(charset, " \t\"'"))
 	switch label {
 	case "", "utf-8", "utf8", "ascii", "us-ascii":
@@ -112,6 +119,9 @@ func lookupCharset(charset string) (encoding.Encoding, error) {
 	}
 	if iana != nil {
 		return iana, nil
+	}
+	if label == "csibm273" || ibmNumber(label) == "273" {
+		return ibm273, nil
 	}
 	return nil, &UnknownCharsetError{Charset: charset}
 }

@@ -54,6 +54,9 @@ func TestDecoder(t *testing.T) {
 		{"cp037", "\xba\xa7\xbb", "[x]"},
 		{"ebcdic-cp-us", "\xc8\x89", "Hi"},
 		{"IBM1047", "\xad\xa7\xbd", "[x]"},
+		{"IBM273", "\xe3\x81\x87\xa1\xd0\x94\x94\x85\x99\xa3\x81\x87@\x63\xe0\xfc", "Tagßümmertag [Ö]"}, // German EBCDIC
+		{"cp273", "\x4a\x5a\xb5", "ÄÜ@"},
+		{"csIBM273", "\x7c\xbc", "§‾"},
 		{"cp1047", "\xad\xa7\xbd", "[x]"},
 		{"IBM-1047", "\xad\xa7\xbd", "[x]"},
 		{"IBM01140", "\x9f\xf5", "€5"},
@@ -116,7 +119,7 @@ func TestDecoderPassThrough(t *testing.T) {
 
 func TestDecoderUnknown(t *testing.T) {
 	const body = "bytes \x93as\x94 they are"
-	for _, cs := range []string{"x-klingon", "utf-9", "ISO-2022-KR", "csISO2022KR", "IBM273", "cp273", "UTF-7", "\x1b[31m"} {
+	for _, cs := range []string{"x-klingon", "utf-9", "ISO-2022-KR", "csISO2022KR", "UTF-7", "\x1b[31m"} {
 		src := bytes.NewReader([]byte(body))
 		r, err := Decoder(src, cs)
 		var uerr *UnknownCharsetError
