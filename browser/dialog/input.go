@@ -3,7 +3,6 @@ package dialog
 import (
 	"net/url"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"propus/browser/editor"
 	"propus/browser/load"
 	"propus/browser/sanitize"
 	"propus/client"
@@ -96,7 +96,7 @@ func (d *Input) Update(msg tea.Msg) (tea.Cmd, bool) {
 			d.editing, d.refusal = false, "Could not make a temp file for the editor: "+msg.err.Error()
 			return nil, false
 		}
-		return tea.ExecProcess(editorCommand(msg.path), editorDone(d, msg.path)), false
+		return tea.ExecProcess(editor.Command(msg.path), editorDone(d, msg.path)), false
 	case editorDoneMsg:
 		if msg.d != d {
 			return nil, false
@@ -292,17 +292,6 @@ func writeTemp(d *Input, text string) tea.Cmd {
 		}
 		return editorReadyMsg{d: d, path: f.Name(), err: err}
 	}
-}
-
-// editorCommand returns the command that edits path: $EDITOR (which may
-// carry arguments, "emacs -nw"), else vi. It runs in the terminal, with
-// the browser's environment.
-func editorCommand(path string) *exec.Cmd {
-	args := strings.Fields(os.Getenv("EDITOR"))
-	if len(args) == 0 {
-		args = []string{"vi"}
-	}
-	return exec.Command(args[0], append(args[1:], path)...)
 }
 
 // editorDone returns what runs when the editor exits: it reads what the

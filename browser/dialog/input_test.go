@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/editor"
 )
 
 func ctrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
@@ -48,7 +50,7 @@ func TestInputEditor(t *testing.T) {
 	if got := d.value(); got != "draft" {
 		t.Errorf("a key reached the field while the editor ran: %q", got)
 	}
-	cmd := editorCommand(ready.path)
+	cmd := editor.Command(ready.path)
 	if !slices.Equal(cmd.Args, []string{script, ready.path}) || cmd.Env != nil {
 		t.Errorf("the editor command is %q (env %q), want %q with the browser's environment", cmd.Args, cmd.Env, []string{script, ready.path})
 	}
@@ -79,17 +81,5 @@ func TestInputEditorFails(t *testing.T) {
 	d.Update(editorDoneMsg{d: other, text: "stale"})
 	if got := d.value(); got != "kept" {
 		t.Errorf("another dialog's editor message changed the answer to %q", got)
-	}
-}
-
-func TestInputEditorCommand(t *testing.T) {
-	for _, c := range []struct{ editor, want string }{
-		{"", "vi /tmp/a.txt"},
-		{"emacs -nw", "emacs -nw /tmp/a.txt"},
-	} {
-		t.Setenv("EDITOR", c.editor)
-		if got := strings.Join(editorCommand("/tmp/a.txt").Args, " "); got != c.want {
-			t.Errorf("with EDITOR=%q the command is %q, want %q", c.editor, got, c.want)
-		}
 	}
 }
