@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -44,7 +45,8 @@ type Client struct {
 
 	// DialTimeout bounds connecting; HandshakeTimeout the TLS handshake;
 	// HeaderTimeout the wait from the request line to the end of the
-	// response header; IdleTimeout the wait for each read of the body.
+	// response header (for an upload: from the end of its body); IdleTimeout
+	// the wait for each read of the body, and for each write of an upload.
 	// Zero means the Default… value. The request's context bounds them all.
 	DialTimeout, HandshakeTimeout, HeaderTimeout, IdleTimeout time.Duration
 
@@ -80,6 +82,16 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.roundTrip(ctx, req, u, u.String()+"\r\n", nil)
+}
+
+// roundTrip makes one request to the server of the normalised gemini URL
+// u on a connection of its own: it dials (req.Host, or u's address),
+// does the TLS handshake with TrustCertificate inside it and
+// req.Certificate as the identity, sends line (the request line with its
+// CRLF) and then up, when there is an upload, and reads the response
+// header.
+func (c *Client) roundTrip(ctx context.Context, req *Request, u *url.URL, line string, up *upload) (*Response, error) {
 	address := Address(u)
 	dialAddr := req.Host
 	if dialAddr == "" {
@@ -95,6 +107,9 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	fail := func(err error) (*Response, error) {
 		stop()
+		if up != nil {
+			rc.Close() // no close_notify: it would wait behind an upload the server stopped reading
+		}
 		conn.Close()
 		return nil, err
 	}
@@ -107,13 +122,18 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 
 	d = orDefault(c.HeaderTimeout, DefaultHeaderTimeout)
 	conn.SetDeadline(time.Now().Add(d))
-	if _, err := io.WriteString(conn, u.String()+"\r\n"); err != nil {
-		return fail(c.wrap(ctx, err, "sending the request to "+address+" timed out", StageRequest, address, 0))
-	}
 	br := bufio.NewReaderSize(conn, 16<<10)
-	status, meta, err := ReadHeader(br)
+	var status Status
+	var meta string
+	if up != nil {
+		status, meta, err = c.sendUpload(ctx, conn, br, address, line, up)
+	} else if _, err = io.WriteString(conn, line); err != nil {
+		err = c.wrap(ctx, err, "sending the request to "+address+" timed out", StageRequest, address, 0)
+	} else if status, meta, err = ReadHeader(br); err != nil {
+		err = c.wrap(ctx, err, fmt.Sprintf("no response header from %s within %s", address, d), StageHeader, address, 0)
+	}
 	if err != nil {
-		return fail(c.wrap(ctx, err, fmt.Sprintf("no response header from %s within %s", address, d), StageHeader, address, 0))
+		return fail(err)
 	}
 
 	state := conn.ConnectionState()

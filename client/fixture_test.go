@@ -1,13 +1,13 @@
 package client
 
 import (
-	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"io"
 	"math/big"
 	"net"
 	"strconv"
@@ -155,8 +155,7 @@ func (f *fixture) handle(raw net.Conn) {
 	if ex.HandshakeErr == nil {
 		st := tc.ConnectionState()
 		ex.ClientCerts, ex.DidResume = st.PeerCertificates, st.DidResume
-		line, _ := bufio.NewReader(tc).ReadString('\n')
-		ex.Request = line
+		ex.Request = readRequestLine(tc)
 	}
 	f.mu.Lock()
 	f.seen = append(f.seen, ex)
@@ -167,6 +166,22 @@ func (f *fixture) handle(raw net.Conn) {
 	raw.SetDeadline(time.Time{})
 	f.handler(tc, raw, ex.Request)
 	tc.Close() // sends close_notify unless the handler closed raw already
+}
+
+// readRequestLine reads the request line byte by byte, so that what follows it
+// (the body of an upload) is left for the handler.
+func readRequestLine(r io.Reader) string {
+	var line []byte
+	var b [1]byte
+	for len(line) < 2048 {
+		if _, err := r.Read(b[:]); err != nil {
+			break
+		}
+		if line = append(line, b[0]); b[0] == '\n' {
+			break
+		}
+	}
+	return string(line)
 }
 
 // reply answers every request with the bytes given.
