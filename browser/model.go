@@ -134,7 +134,9 @@ type Model struct {
 	downloads  download.Set
 	closed     []*tabs.Tab // the tabs closed, the last last (W reopens)
 	ids        idents
-	quitAnyway bool // the session could not be saved, and the user was told
+	quitAnyway bool              // the session could not be saved, and the user was told
+	nextJob    int               // the last Titan upload's ID
+	tokens     map[string]string // Titan tokens given this run, by host:port
 	// after is the browser's timer, tea.Tick: the 44 countdown and the
 	// download progress wait on it, and tests put a fake clock here.
 	after func(d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd
@@ -158,6 +160,7 @@ func New(opts Options, urls ...string) *Model {
 		loader:  load.New(opts.Client, opts.Hosts),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		after:   tea.Tick,
+		tokens:  map[string]string{},
 	}
 	m.ids = idents{store: opts.Identities, scopes: opts.Scopes}
 	if m.ids.scopes == nil {

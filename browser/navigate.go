@@ -45,6 +45,9 @@ func (m *Model) navigate(t *tabs.Tab, raw string, push bool) tea.Cmd {
 		m.flash(err.Error(), true)
 		return nil
 	}
+	if strings.EqualFold(u.Scheme, "titan") {
+		return m.titanLink(t, u)
+	}
 	if !strings.EqualFold(u.Scheme, "gemini") {
 		m.dialogs.Push(download.External(m.shared, u.String(), load.SchemeOf(u.String()), m.opts.Openers))
 		return nil

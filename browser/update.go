@@ -123,6 +123,9 @@ type feedsDueMsg struct{}
 
 // reported acts on what a dialog or a command reports.
 func (m *Model) reported(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.uploadMsg(msg); ok {
+		return cmd
+	}
 	t := m.tab()
 	switch msg := msg.(type) {
 	case dialog.Cancelled:
@@ -376,6 +379,10 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 			target = l
 		}
 		return m.reported(download.CopyMsg{Target: target})
+	case key.Matches(msg, ks.EditPage):
+		return m.editPage(t, p)
+	case key.Matches(msg, ks.UploadFile):
+		return m.uploadFile(t, p)
 	case key.Matches(msg, ks.Bookmark):
 		if p.Sensitive {
 			m.flash("A page reached with sensitive input is never bookmarked", true)

@@ -15,11 +15,24 @@ type Opened struct{ Value string }
 // last search.
 type Searched struct{ Value string }
 
-// Prompt is the open or the search prompt: a field in the status line,
-// over the page.
+// Entered reports what was typed in a field opened by NewField, with
+// the field's tag.
+type Entered struct {
+	Tag   any
+	Value string
+}
+
+// DialogTag returns the tag of the field.
+func (e Entered) DialogTag() any { return e.Tag }
+
+// Prompt is the open or the search prompt, or a field asking for one
+// value: a field in the status line, over the page.
 type Prompt struct {
 	sh     *Shared
 	search bool
+	field  bool // NewField's: reports Entered, or Cancelled with tag
+	tag    any
+	verb   string // what Accept does, for the help line
 	input  textinput.Model
 }
 
@@ -50,14 +63,35 @@ func NewSearch(sh *Shared, last string) (*Prompt, tea.Cmd) {
 	return d, d.input.Focus()
 }
 
+// NewField returns a field in the status line that asks for one value
+// after label; verb is what Enter does ("send", "upload"). A sensitive
+// field shows what is typed as dots. It reports Entered, or Cancelled
+// with tag and note on Esc.
+func NewField(sh *Shared, label, placeholder, verb string, sensitive bool, tag any) (*Prompt, tea.Cmd) {
+	d := &Prompt{sh: sh, field: true, tag: tag, verb: verb, input: sh.Field(label, placeholder, 4096)}
+	if sensitive {
+		d.input.EchoMode = textinput.EchoPassword
+	}
+	return d, d.input.Focus()
+}
+
 // Update edits the field, reports it on Accept, closes on Cancel.
 func (d *Prompt) Update(msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, d.sh.Keys.Cancel):
+			if d.field {
+				return Report(Cancelled{Tag: d.tag}), true
+			}
 			return nil, true
 		case key.Matches(k, d.sh.Keys.Accept):
 			value := strings.TrimSpace(d.input.Value())
+			if d.field {
+				if value == "" {
+					return nil, false // nothing to send yet
+				}
+				return Report(Entered{Tag: d.tag, Value: value}), true
+			}
 			if d.search {
 				return Report(Searched{Value: value}), true
 			}
@@ -93,7 +127,10 @@ func (d *Prompt) Cursor(width, height int) *tea.Cursor {
 // ShortHelp lists the keys of the prompt.
 func (d *Prompt) ShortHelp() []key.Binding {
 	ks := d.sh.Keys
-	if d.search {
+	switch {
+	case d.field:
+		return []key.Binding{Bind(ks.Accept, d.verb), Bind(ks.Cancel, "cancel")}
+	case d.search:
 		return []key.Binding{Bind(ks.Accept, "search"), Bind(ks.Cancel, "cancel")}
 	}
 	// Tab and ctrl+n/ctrl+p are the text field's own keys (textinput).

@@ -23,6 +23,7 @@ type KeyMap struct {
 	Search, NextMatch, PrevMatch, Outline, Source, Info  key.Binding
 	Copy, SavePage, Bookmark, Subscribe, Feeds           key.Binding
 	Bookmarks, History                                   key.Binding
+	EditPage, UploadFile                                 key.Binding
 	NewTab, CloseTab, ReopenTab, NextTab, PrevTab        key.Binding
 	Cancel, Help, Quit                                   key.Binding
 
@@ -51,6 +52,9 @@ type KeyMap struct {
 	// MultiLine, Editor and Send are the input dialog's: several lines,
 	// $EDITOR, and sending several lines.
 	MultiLine, Editor, Send key.Binding
+	// Upload consents to a Titan upload; WriteText and ChooseFile answer
+	// what to write to a titan:// link.
+	Upload, WriteText, ChooseFile key.Binding
 }
 
 // DefaultKeyMap returns propus's default bindings.
@@ -91,6 +95,8 @@ func DefaultKeyMap() KeyMap {
 		Feeds:        b([]string{"F"}, "F", "feeds"),
 		Bookmarks:    b([]string{"M"}, "M", "bookmarks"),
 		History:      b([]string{"ctrl+r"}, "ctrl+r", "history"),
+		EditPage:     b([]string{"E"}, "E", "edit with Titan"),
+		UploadFile:   b([]string{"P"}, "P", "upload a file"),
 		NewTab:       b([]string{"t"}, "t", "new tab"),
 		CloseTab:     b([]string{"w"}, "w", "close tab"),
 		ReopenTab:    b([]string{"W"}, "W", "reopen closed tab"),
@@ -119,6 +125,9 @@ func DefaultKeyMap() KeyMap {
 		MultiLine:      b([]string{"ctrl+e"}, "ctrl+e", "several lines"),
 		Editor:         b([]string{"ctrl+x"}, "ctrl+x", "$EDITOR"),
 		Send:           b([]string{"ctrl+s", "ctrl+d"}, "ctrl+s/ctrl+d", "send"),
+		Upload:         b([]string{"u"}, "u", "upload"),
+		WriteText:      b([]string{"e"}, "e", "write it in $EDITOR"),
+		ChooseFile:     b([]string{"f"}, "f", "upload a file"),
 	}
 }
 
@@ -133,7 +142,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.Left, k.Right},
 		{k.NextLink, k.PrevLink, k.Follow, k.FollowNewTab, k.Open, k.Edit, k.Back, k.Forward, k.Reload, k.Up1, k.Root},
 		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy, k.SavePage},
-		{k.Bookmark, k.Bookmarks, k.History, k.Subscribe, k.Feeds},
+		{k.Bookmark, k.Bookmarks, k.History, k.Subscribe, k.Feeds, k.EditPage, k.UploadFile},
 		{k.NewTab, k.CloseTab, k.ReopenTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
 	}
 }
@@ -149,7 +158,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"search": &k.Search, "next_match": &k.NextMatch, "prev_match": &k.PrevMatch,
 		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy, "save_page": &k.SavePage,
 		"bookmark": &k.Bookmark, "bookmarks": &k.Bookmarks, "history": &k.History,
-		"subscribe": &k.Subscribe, "feeds": &k.Feeds, "new_tab": &k.NewTab, "close_tab": &k.CloseTab, "reopen_tab": &k.ReopenTab,
+		"subscribe": &k.Subscribe, "feeds": &k.Feeds, "edit_page": &k.EditPage, "upload_file": &k.UploadFile, "new_tab": &k.NewTab, "close_tab": &k.CloseTab, "reopen_tab": &k.ReopenTab,
 		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "cancel": &k.Cancel,
 		"help": &k.Help, "quit": &k.Quit,
 
@@ -159,6 +168,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"save": &k.Save, "open_with": &k.OpenWith, "as_utf8": &k.AsUTF8, "new_identity": &k.NewIdentity,
 		"scope_path": &k.ScopePath, "scope_host": &k.ScopeHost, "scope_once": &k.ScopeOnce,
 		"multi_line": &k.MultiLine, "editor": &k.Editor, "send": &k.Send,
+		"upload": &k.Upload, "write_text": &k.WriteText, "choose_file": &k.ChooseFile,
 	}
 }
 

@@ -21,17 +21,17 @@ func TestKeyMapOverride(t *testing.T) {
 		!slices.Equal(m.FollowRedirect.Keys(), []string{"F"}) || m.FollowRedirect.Help().Key != "F" {
 		t.Errorf("With: quit = %v, follow_redirect = %v", m.Quit.Keys(), m.FollowRedirect.Keys())
 	}
-	if len(Actions()) != 59 {
+	if len(Actions()) != 64 {
 		t.Errorf("Actions() = %d %v", len(Actions()), Actions())
 	}
 }
 
 // No default key of a consent (follow a redirect, trust a certificate,
-// yes) is Enter.
+// yes, upload) is Enter.
 func TestConsentIsNeverEnter(t *testing.T) {
 	k := DefaultKeyMap()
 	for name, b := range map[string][]string{"yes": k.Yes.Keys(), "follow_redirect": k.FollowRedirect.Keys(),
-		"trust_once": k.TrustOnce.Keys(), "trust_always": k.TrustAlways.Keys()} {
+		"trust_once": k.TrustOnce.Keys(), "trust_always": k.TrustAlways.Keys(), "upload": k.Upload.Keys()} {
 		if slices.Contains(b, "enter") {
 			t.Errorf("%s is bound to enter", name)
 		}

@@ -1,0 +1,325 @@
+package browser
+
+import (
+	"bytes"
+	"io"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"propus/browser/content"
+	"propus/browser/dialog"
+	"propus/browser/sanitize"
+	"propus/browser/tabs"
+	"propus/browser/titan"
+	"propus/client"
+)
+
+// Writing to a capsule with Titan: E edits the page in $EDITOR, P
+// uploads a file beside it, a titan:// link asks which. Every upload is
+// asked about with its own key (never Enter); a server that wants a token
+// gets a field for it, one that wants an identity the identity picker;
+// edited text that is not uploaded is kept beside the downloads.
+
+// uploadTag is kept with a dialog opened about an upload.
+type uploadTag struct{ job titan.Job }
+
+// fileTag is kept with the field that asks which file to upload to dir
+// (or, with exact, to target itself: a titan:// link).
+type fileTag struct {
+	tab    int
+	target *url.URL
+	exact  bool
+}
+
+// linkTag is kept with the question a titan:// link asks.
+type linkTag struct {
+	tab    int
+	target *url.URL
+	token  string
+}
+
+// uploadGo: the user agreed to the upload.
+type uploadGo struct{ job titan.Job }
+
+// newJob returns a job for target on tab t.
+func (m *Model) newJob(t *tabs.Tab, target *url.URL) titan.Job {
+	m.nextJob++
+	return titan.Job{ID: m.nextJob, Tab: t.ID, Target: target}
+}
+
+// editPage starts the Titan edit of the page on tab t: its source, or no
+// text for a page the server does not have (51), in $EDITOR.
+func (m *Model) editPage(t *tabs.Tab, p *tabs.Page) tea.Cmd {
+	switch {
+	case p.URL == nil || !strings.EqualFold(p.URL.Scheme, "gemini"):
+		m.flash("Only a page of a gemini:// capsule can be edited with Titan", true)
+		return nil
+	case p.Loading:
+		m.flash("The page is still arriving: edit it once it is in", true)
+		return nil
+	case p.Status != client.StatusNotFound && (p.Status.Class() != client.StatusSuccess || !strings.HasPrefix(p.MIME, "text/")):
+		m.flash("Only a text page, or one the capsule does not have yet (51), can be edited", true)
+		return nil
+	}
+	var text []byte
+	if p.Status.Class() == client.StatusSuccess {
+		r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
+		text, _ = io.ReadAll(r)
+	}
+	return m.writeText(t, titan.Target(p.URL), mimeOfPage(p), "", text)
+}
+
+// writeText starts an edit of text in $EDITOR, to upload to target.
+func (m *Model) writeText(t *tabs.Tab, target *url.URL, mimeType, token string, text []byte) tea.Cmd {
+	j := m.newJob(t, target)
+	j.MIME, j.Token = mimeType, token
+	return titan.Prepare(j, text)
+}
+
+// mimeOfPage is the type an edited page is uploaded as: the page's own
+// for text, else what its name says.
+func mimeOfPage(p *tabs.Page) string {
+	if p.Status.Class() == client.StatusSuccess && strings.HasPrefix(p.MIME, "text/") {
+		return p.MIME
+	}
+	return titan.MIMEOf(p.URL.Path)
+}
+
+// uploadFile asks which file to upload beside the page on tab t.
+func (m *Model) uploadFile(t *tabs.Tab, p *tabs.Page) tea.Cmd {
+	if p.URL == nil || !strings.EqualFold(p.URL.Scheme, "gemini") {
+		m.flash("Files are uploaded beside a page of a gemini:// capsule", true)
+		return nil
+	}
+	dir := titan.Target(p.URL.ResolveReference(&url.URL{Path: "./"}))
+	return m.askFile(fileTag{tab: t.ID, target: dir}, "Upload a file to "+dir.String()+": ")
+}
+
+// askFile opens the field that asks for a file's path.
+func (m *Model) askFile(tag fileTag, label string) tea.Cmd {
+	d, cmd := dialog.NewField(m.shared, sanitize.Line(label), "the file's path", "choose", false, tag)
+	m.dialogs.Push(d)
+	return cmd
+}
+
+// titanLink asks what to write to a titan:// link's address: text in
+// $EDITOR, or a file.
+func (m *Model) titanLink(t *tabs.Tab, u *url.URL) tea.Cmd {
+	target, token := titan.ParseLink(u)
+	ks := m.shared.Keys
+	tag := linkTag{tab: t.ID, target: target, token: token}
+	m.dialogs.Push(dialog.NewQuestion(m.shared, sanitize.Line("Write to "+target.String()+" with Titan:"), nil,
+		dialog.Answer{Key: ks.WriteText, Cmd: dialog.Report(dialog.Entered{Tag: tag, Value: "text"})},
+		dialog.Answer{Key: ks.ChooseFile, Cmd: dialog.Report(dialog.Entered{Tag: tag, Value: "file"})}))
+	return nil
+}
+
+// confirm asks before an upload, with its own key.
+func (m *Model) confirm(j titan.Job) {
+	what := content.HumanSize(j.Size) + " of " + j.MIME
+	if !j.Edited {
+		what = filepath.Base(j.File) + " (" + content.HumanSize(j.Size) + ", " + j.MIME + ")"
+	}
+	text := "Upload " + what + " to " + j.Target.String() + " with Titan?"
+	if j.Size == 0 {
+		text = "The text is empty: uploading it deletes " + j.Target.String() + " on the capsule. Upload it?"
+	}
+	m.dialogs.Push(dialog.NewQuestion(m.shared, sanitize.Line(text), dialog.Report(dialog.Cancelled{Tag: uploadTag{j}}),
+		dialog.Answer{Key: m.shared.Keys.Upload, Cmd: dialog.Report(uploadGo{j})}))
+}
+
+// startUpload sends job j, with the token given for its host this run
+// and the identity whose scope covers its address.
+func (m *Model) startUpload(j titan.Job) tea.Cmd {
+	if j.Token == "" {
+		j.Token = m.tokens[client.Address(j.Target)]
+	}
+	j.Identity = m.ids.forURL(j.Target)
+	ctx, cancel := m.loader.Context()
+	m.flash("Uploading "+content.HumanSize(j.Size)+" to "+j.Target.String()+"…", false)
+	return titan.Upload(ctx, cancel, m.loader.Checked(), j)
+}
+
+// uploadMsg handles the messages and answers of uploads; ok is false for
+// any other message.
+func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case titan.ReadyMsg:
+		if msg.Err != nil {
+			m.flash("Cannot edit: "+msg.Err.Error(), true)
+			return nil, true
+		}
+		return titan.Edit(msg.Job, msg.Text), true
+	case titan.EditedMsg:
+		switch {
+		case msg.Err != nil:
+			return m.keep(msg.Job, msg.Err.Error()), true
+		case !msg.Changed:
+			m.flash("Nothing changed: nothing uploaded", false)
+			return titan.Discard(msg.Job), true
+		}
+		m.confirm(msg.Job)
+	case titan.StatMsg:
+		if msg.Err != nil {
+			m.flash("Cannot upload: "+msg.Err.Error(), true)
+			return nil, true
+		}
+		m.confirm(msg.Job)
+	case uploadGo:
+		return m.startUpload(msg.job), true
+	case titan.UploadedMsg:
+		return m.uploaded(msg), true
+	case titan.KeptMsg:
+		if msg.Err != nil {
+			m.flash(msg.Why+"; your text could not be kept beside the downloads ("+msg.Err.Error()+"): it is still in "+msg.Job.File, true)
+		} else {
+			m.flash(msg.Why+": your text is kept in "+msg.Path, true)
+		}
+	case dialog.Cancelled:
+		switch tag := msg.Tag.(type) {
+		case uploadTag:
+			return m.keep(tag.job, "Not uploaded"), true
+		case fileTag, linkTag:
+			m.flash("Nothing uploaded", false)
+		default:
+			return nil, false
+		}
+	case dialog.Entered:
+		return m.entered(msg)
+	case dialog.IdentityChosen:
+		tag, isUpload := msg.Tag.(uploadTag)
+		if !isUpload {
+			return nil, false
+		}
+		save, err := m.ids.chosen(tag.job.Target, msg)
+		if err != nil {
+			m.flash(err.Error(), true)
+			return m.keep(tag.job, "Not uploaded"), true
+		}
+		return tea.Batch(save, m.startUpload(tag.job)), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// entered acts on what was typed in an upload's field, or chosen at a
+// titan:// link.
+func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
+	switch tag := e.Tag.(type) {
+	case uploadTag: // the token
+		j := tag.job
+		j.Token = e.Value
+		m.tokens[client.Address(j.Target)] = e.Value
+		return m.startUpload(j), true
+	case fileTag:
+		t := m.tabByID(tag.tab)
+		if t == nil {
+			return nil, true
+		}
+		file := expandHome(e.Value)
+		target := tag.target
+		if !tag.exact {
+			target = target.ResolveReference(&url.URL{Path: path.Base(filepath.ToSlash(file))})
+		}
+		j := m.newJob(t, target)
+		j.File = file
+		return titan.Stat(j), true
+	case linkTag:
+		t := m.tabByID(tag.tab)
+		if t == nil {
+			return nil, true
+		}
+		if e.Value == "file" {
+			return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true}, "Upload a file as "+tag.target.String()+": "), true
+		}
+		var text []byte
+		if p := t.Page; p != nil && p.URL != nil && titan.Target(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
+			r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
+			text, _ = io.ReadAll(r)
+		}
+		return m.writeText(t, tag.target, titan.MIMEOf(tag.target.Path), tag.token, text), true
+	}
+	return nil, false
+}
+
+// uploaded acts on the server's answer to an upload.
+func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
+	j := u.Job
+	if u.Err != nil {
+		return m.keep(j, "Not uploaded: "+u.Err.Error())
+	}
+	answer := u.Status.String()
+	if u.Meta != "" {
+		answer += " " + sanitize.Line(u.Meta)
+	}
+	switch c := u.Status.Class(); {
+	case c == client.StatusRedirect, c == client.StatusSuccess:
+		where := j.Target
+		if c == client.StatusRedirect {
+			if to, err := client.Resolve(j.Target, u.Meta); err == nil && strings.EqualFold(to.Scheme, "gemini") {
+				where = to
+			}
+		}
+		m.flash("Uploaded "+content.HumanSize(j.Size)+" to "+where.String(), false)
+		cmd := titan.Discard(j)
+		if t := m.tabByID(j.Tab); t != nil {
+			if t.Page != nil && t.Page.URL != nil && titan.Target(t.Page.URL).String() == where.String() {
+				t.Restore = &t.Page.View.Top
+			} else {
+				t.Push()
+			}
+			cmd = tea.Batch(cmd, m.load(t, where))
+		}
+		return cmd
+	case u.Status == client.StatusCertificateRequired && m.opts.Identities.Dir != "":
+		d, list := dialog.NewIdentity(m.shared, dialog.IdentityRequest{
+			URL: j.Target, Status: u.Status, Reason: u.Meta, Sent: u.Identity,
+			Store: m.ids.store, Scopes: m.ids.scopes.List(), Now: time.Now(),
+		}, uploadTag{j})
+		m.dialogs.Push(d)
+		return list
+	case c == client.StatusPermanentFailure, c == client.StatusCertificateRequired:
+		d, cmd := dialog.NewField(m.shared, sanitize.Line("The server answered "+answer+". Titan token: "),
+			"the token the capsule gave you", "upload", true, uploadTag{j})
+		m.dialogs.Push(d)
+		return cmd
+	}
+	return m.keep(j, "Not uploaded: the server answered "+answer)
+}
+
+// keep keeps the edited text of job j beside the downloads, and says
+// why; a file the user chose stays where it is.
+func (m *Model) keep(j titan.Job, why string) tea.Cmd {
+	if !j.Edited {
+		m.flash(why, true)
+		return nil
+	}
+	return titan.Keep(j, m.opts.DownloadDir, why)
+}
+
+// tabByID returns the open tab with the ID, or nil.
+func (m *Model) tabByID(id int) *tabs.Tab {
+	for _, t := range m.tabs {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// expandHome turns a leading ~/ into the home directory.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
