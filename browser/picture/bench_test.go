@@ -22,3 +22,18 @@ func BenchmarkPicture(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRender renders a decoded 4000×3000 image into 120×40 cells of
+// 10×20 pixels in each mode: kitty and sixel draw 1067×800 pixels.
+func BenchmarkRender(b *testing.B) {
+	img := testImage(4000, 3000, false)
+	for _, m := range []Mode{Blocks, Kitty, Sixel} {
+		b.Run(m.String(), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Render(img, m, 120, 40, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
