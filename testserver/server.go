@@ -395,8 +395,8 @@ func (c *conn) serve() {
 		w.Reset(nil)
 		writerPool.Put(w)
 	}()
-	resp := &response{c: c, w: w, writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
-		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}
+	resp := &response{c: c, w: w, progress: progress{timeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}}
 	if s.RateLimiter != nil {
 		if wait, ok := s.RateLimiter.allow(c.key); !ok {
 			err = &RequestError{client.StatusSlowDown, fmt.Sprintf("Rate limit exceeded, wait %d seconds.", wait)}
