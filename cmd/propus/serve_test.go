@@ -569,8 +569,7 @@ func TestServeTitan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "c.txt")); err == nil {
 		t.Error("a refused upload was written")
 	}
-	// Records go to the error log as they are made; the access log line
-	// of the last request follows its reply: wait for it.
+	// Titan logs each request before its reply is sent.
 	if !strings.Contains(stderr.String(), `titan: 127.0.0.1:`) || !strings.Contains(stderr.String(), ` token#1 "/notes/a.gmi" 5/5 bytes text/gemini: 30 `) {
 		t.Errorf("error log: %q", stderr.String())
 	}
