@@ -36,6 +36,12 @@ type Request struct {
 	// Params holds the named groups of the Mux route that matched.
 	Params map[string]string
 
+	// Upload is the size, type, token and body of a titan:// request
+	// (see Server.TitanHandler), nil for a gemini request. URL then has
+	// the scheme titan and no parameters, and RawURL shows "***" for the
+	// token.
+	Upload *Upload
+
 	ctx   context.Context
 	watch func() // starts watching the connection for the client leaving
 }

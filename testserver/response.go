@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"crypto/tls"
 	"net"
-	"os"
-	"time"
 
 	"propus/client"
 )
@@ -21,35 +19,22 @@ type Hijacker interface {
 
 // response is the server's ResponseWriter.
 type response struct {
-	c            *conn
-	w            *bufio.Writer
-	wroteHeader  bool
-	status       client.Status
-	meta         string
-	bodyAllowed  bool
-	bytes        int64 // bytes written, header included
-	hijacked     bool
-	aborted      bool // the handler panicked after the header
-	writeTimeout time.Duration
-	minRate      int           // bytes per second (see Server.MinWriteRate)
-	blocked      time.Duration // time spent in writes so far
+	c           *conn
+	w           *bufio.Writer
+	wroteHeader bool
+	status      client.Status
+	meta        string
+	bodyAllowed bool
+	bytes       int64 // bytes written, header included
+	hijacked    bool
+	aborted     bool     // the handler panicked after the header
+	progress    progress // the writes' minimum-progress rule
 }
 
 // send runs write, a write to the connection, under the response's
-// minimum-progress rule (see Server.WriteTimeout): it may block for
-// WriteTimeout at most, and for no longer than what is left of
-// WriteTimeout plus the time the bytes sent so far take at minRate, less
-// the time earlier writes spent blocked.
+// minimum-progress rule (see Server.WriteTimeout).
 func (r *response) send(write func() error) error {
-	budget := min(r.writeTimeout, r.writeTimeout+time.Duration(r.bytes)*time.Second/time.Duration(r.minRate)-r.blocked)
-	start := time.Now()
-	if budget <= 0 {
-		return os.ErrDeadlineExceeded
-	}
-	r.c.tc.SetWriteDeadline(start.Add(budget))
-	err := write()
-	r.blocked += time.Since(start)
-	return err
+	return r.progress.run(r.c.tc.SetWriteDeadline, r.bytes, write)
 }
 
 func (r *response) WriteHeader(status client.Status, meta string) {

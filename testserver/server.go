@@ -42,6 +42,19 @@ type Server struct {
 	Addr string
 	// Handler answers the requests that pass the protocol's checks.
 	Handler Handler
+	// TitanHandler, when set, answers titan:// requests (uploads; see
+	// Titan), which Handler never sees. Their request line is checked
+	// by ParseTitanRequest, and the handler reads the body from
+	// Request.Upload.Body under the reading rule: one read may wait
+	// ReadTimeout at most, and all of them together ReadTimeout plus the
+	// time the bytes already read take at MinWriteRate bytes per second.
+	// A body the handler leaves unread is discarded for a while before
+	// the connection closes, so that the client gets the reply. The
+	// access log shows "***" for the token. TitanHandler accepts every
+	// host: wrap it in VirtualHosts (or SingleHost) to accept only the
+	// server's own. Nil answers titan:// requests 53, as every scheme
+	// other than gemini.
+	TitanHandler Handler
 	// TLSConfig supplies the certificates (Certificates or
 	// GetCertificate, which sees the SNI name, or GetConfigForClient).
 	// The server requests a client certificate but never requires one,
@@ -395,17 +408,24 @@ func (c *conn) serve() {
 		w.Reset(nil)
 		writerPool.Put(w)
 	}()
-	resp := &response{c: c, w: w, writeTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
-		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}
+	resp := &response{c: c, w: w, progress: progress{timeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}}
 	if s.RateLimiter != nil {
 		if wait, ok := s.RateLimiter.allow(c.key); !ok {
 			err = &RequestError{client.StatusSlowDown, fmt.Sprintf("Rate limit exceeded, wait %d seconds.", wait)}
 		}
 	}
 	var u *url.URL
-	if err == nil {
+	var upload *Upload
+	switch {
+	case err != nil:
+	case s.TitanHandler != nil && isTitan(line):
+		u, upload, err = ParseTitanRequest(line)
+	default:
 		u, err = ParseRequest(line)
 	}
+	logged := redactToken(line)
+	var body *uploadBody
 	state := c.tc.ConnectionState()
 	if err == nil {
 		err = checkServerName(state.ServerName, u)
@@ -417,15 +437,27 @@ func (c *conn) serve() {
 	case err != nil:
 		resp.WriteHeader(client.StatusBadRequest, "Bad request")
 	default:
-		req := &Request{URL: u, RawURL: line, RemoteAddr: c.remote, LocalAddr: c.raw.LocalAddr().String(),
-			TLS: &state, ServerName: state.ServerName, ctx: c.ctx, watch: sync.OnceFunc(func() { go c.watch(br) })}
+		req := &Request{URL: u, RawURL: logged, RemoteAddr: c.remote, LocalAddr: c.raw.LocalAddr().String(),
+			TLS: &state, ServerName: state.ServerName, ctx: c.ctx}
 		if len(state.PeerCertificates) > 0 {
 			req.Certificate = state.PeerCertificates[0]
 		}
-		c.handle(resp, req)
+		h := s.Handler
+		if upload != nil {
+			// The body follows the line: nothing may watch the
+			// connection meanwhile.
+			body = &uploadBody{c: c, r: br, left: upload.Size, progress: progress{
+				timeout: orDefault(s.ReadTimeout, DefaultReadTimeout), minRate: cmp.Or(s.MinWriteRate, DefaultMinWriteRate)}}
+			upload.Body = body
+			req.Upload = upload
+			h = s.TitanHandler
+		} else {
+			req.watch = sync.OnceFunc(func() { go c.watch(br) })
+		}
+		c.handle(resp, req, h)
 	}
 	if resp.hijacked {
-		s.access(c.remote, line, 0, "(hijacked)", 0)
+		s.access(c.remote, logged, 0, "(hijacked)", 0)
 		return
 	}
 	if !resp.wroteHeader {
@@ -435,12 +467,14 @@ func (c *conn) serve() {
 	switch {
 	case resp.aborted:
 		// No close_notify: the client can tell the body was cut short.
-	case lineErr != nil:
-		c.closeLingering() // the rest of an over-long line may be on its way
+	case lineErr != nil || body != nil && body.left > 0:
+		// The rest of an over-long line, or of an upload, may be on
+		// its way.
+		c.closeLingering()
 	default:
 		c.tc.Close() // close_notify after every reply
 	}
-	s.access(c.remote, line, resp.status, resp.meta, resp.bytes)
+	s.access(c.remote, logged, resp.status, resp.meta, resp.bytes)
 }
 
 // How long and how much closeLingering reads before it closes.
@@ -489,9 +523,9 @@ func (c *conn) watch(br *bufio.Reader) {
 	}
 }
 
-// handle runs the handler, turning a panic into 42, or, when the header
-// is out already, into an aborted response.
-func (c *conn) handle(resp *response, req *Request) {
+// handle runs the handler h (nil: NotFound), turning a panic
+// into 42, or, when the header is out already, into an aborted response.
+func (c *conn) handle(resp *response, req *Request, h Handler) {
 	defer func() {
 		if p := recover(); p != nil {
 			c.srv.logf("testserver: panic serving %s %q: %v\n%s", c.remote, req.RawURL, p, debug.Stack())
@@ -504,7 +538,6 @@ func (c *conn) handle(resp *response, req *Request) {
 			}
 		}
 	}()
-	h := c.srv.Handler
 	if h == nil {
 		h = HandlerFunc(NotFound)
 	}

@@ -113,14 +113,22 @@ func RequireCertificate(next Handler) Handler {
 // checkCertificateDates answers 62 and reports true when cert is not
 // valid now.
 func checkCertificateDates(w ResponseWriter, cert *x509.Certificate) bool {
+	meta := certificateDates(cert)
+	if meta != "" {
+		w.WriteHeader(client.StatusCertificateNotValid, meta)
+	}
+	return meta != ""
+}
+
+// certificateDates returns the meta of the 62 for a certificate that is
+// not valid now, or "" for one that is.
+func certificateDates(cert *x509.Certificate) string {
 	now := time.Now()
 	switch {
 	case now.After(cert.NotAfter):
-		w.WriteHeader(client.StatusCertificateNotValid, "Certificate expired")
+		return "Certificate expired"
 	case now.Before(cert.NotBefore):
-		w.WriteHeader(client.StatusCertificateNotValid, "Certificate not yet valid")
-	default:
-		return false
+		return "Certificate not yet valid"
 	}
-	return true
+	return ""
 }

@@ -45,7 +45,18 @@ files are never served or listed; symbolic links that leave --dir are
 refused; CGI scripts get no HOSTNAME, run in their own directory and time out
 (--cgi-timeout); a CGI header must have a two-digit status; --rate-limit's
 "h" means hours; the generated key is mode 0600 and lives in the data
-directory; --vhost serves more hosts, each with its own certificate.`
+directory; --vhost serves more hosts, each with its own certificate.
+
+Titan uploads (titan://HOSTNAME/path;size=N;mime=TYPE;token=TOKEN, then N
+bytes) are on when --titan-token or --titan-identity is given: an upload
+with one of the tokens, or from a client certificate with one of the
+fingerprints, is written into --dir (atomically, mode 0644, missing
+directories made) and answered 30 with its gemini URL; size=0 deletes.
+Hidden names, the CGI directory, paths ending in / and links that leave
+--dir are refused, and so is an upload over --titan-max-size before its
+body is read. Each upload and refusal is logged to the error log, never the
+token. Tokens given as flags are visible to other users of this machine in
+the process list.`
 
 // serveConfig is what the serve flags say.
 type serveConfig struct {
@@ -63,7 +74,37 @@ type serveConfig struct {
 	cgiTimeout                   time.Duration
 	vhosts                       vhostFlag
 	certDir                      string
+	titanTokens                  tokenFlag
+	titanIdentities              fingerprintFlag
+	titanMaxSize                 int64
 	stdout, stderr               io.Writer
+}
+
+// tokenFlag collects --titan-token TOKEN values; String never shows one.
+type tokenFlag []string
+
+func (l *tokenFlag) String() string { return "" }
+
+func (l *tokenFlag) Set(s string) error {
+	if s == "" {
+		return errors.New("a token must not be empty")
+	}
+	*l = append(*l, s)
+	return nil
+}
+
+// fingerprintFlag collects --titan-identity FINGERPRINT values.
+type fingerprintFlag []string
+
+func (l *fingerprintFlag) String() string { return "" }
+
+func (l *fingerprintFlag) Set(s string) error {
+	fp, err := testserver.ParseFingerprint(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a certificate fingerprint (SHA256: and 64 hex digits, as propus id show prints)", s)
+	}
+	*l = append(*l, fp)
+	return nil
 }
 
 // listenFlag collects --listen ADDR:PORT values.
@@ -124,8 +165,8 @@ func (v *vhostFlag) Set(s string) error {
 	return nil
 }
 
-func runServe(e *env, args []string) int {
-	cfg := serveConfig{stdout: e.stdout, stderr: e.stderr, certDir: filepath.Join(e.paths.dataDir, "certs")}
+// serveFlags returns the flag set of propus serve, which fills cfg.
+func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.host, "host", "127.0.0.1", "address to listen on (\"\" for every interface)")
 	fs.IntVar(&cfg.port, "port", 1965, "port to listen on")
@@ -147,7 +188,16 @@ func runServe(e *env, args []string) int {
 	fs.IntVar(&cfg.maxConnsPerIP, "max-conns-per-ip", testserver.DefaultMaxConnsPerIP, "connections one client IP (IPv6: /64) may hold at once; -1 for no cap")
 	fs.DurationVar(&cfg.cgiTimeout, "cgi-timeout", 10*time.Second, "longest a CGI script may run")
 	fs.Var(&cfg.vhosts, "vhost", "serve another host from its own directory (and certificate, chosen by SNI): `HOST=DIR[:CERTFILE:KEYFILE]`; repeatable")
+	fs.Var(&cfg.titanTokens, "titan-token", "allow Titan uploads with this `TOKEN` (token=…); repeatable")
+	fs.Var(&cfg.titanIdentities, "titan-identity", "allow Titan uploads from the client certificate with this `FINGERPRINT` (SHA256:…, as propus id show prints); repeatable")
+	fs.Int64Var(&cfg.titanMaxSize, "titan-max-size", testserver.DefaultTitanMaxSize, "the largest Titan upload, in `bytes`")
 	fs.Usage = usageFunc(fs, "[flags]", serveHelp)
+	return fs
+}
+
+func runServe(e *env, args []string) int {
+	cfg := serveConfig{stdout: e.stdout, stderr: e.stderr, certDir: filepath.Join(e.paths.dataDir, "certs")}
+	fs := serveFlags(&cfg)
 	pos, done, code := parseFlags(fs, args, e.stdout, e.stderr)
 	if done {
 		return code
@@ -272,6 +322,10 @@ type serveInstance struct {
 // buildServer turns the flags into a listening server. Errors in flag
 // values are *usageError.
 func buildServer(cfg *serveConfig) (*serveInstance, error) {
+	titanOn := len(cfg.titanTokens) > 0 || len(cfg.titanIdentities) > 0
+	if titanOn && cfg.titanMaxSize <= 0 {
+		return nil, &usageError{errors.New("--titan-max-size: must be a positive number of bytes")}
+	}
 	var limiter *testserver.RateLimiter
 	if cfg.rateLimit != "" {
 		rl, err := testserver.ParseRateLimit(cfg.rateLimit)
@@ -349,6 +403,17 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 	}
 	for _, ln := range lns {
 		fmt.Fprintf(cfg.stderr, "propus serve: gemini://%s:%d/ from %s on %s\n", hostname, ln.Addr().(*net.TCPAddr).Port, cfg.dir, ln.Addr())
+	}
+	if titanOn {
+		titan := &testserver.Titan{Dir: cfg.dir, CGIDir: cfg.cgiDir, Tokens: cfg.titanTokens, Identities: cfg.titanIdentities,
+			MaxSize: cfg.titanMaxSize, Log: func(r testserver.TitanRecord) { srv.ErrorLog.Print(r) }}
+		srv.TitanHandler = testserver.SingleHost(hostname, port, titan)
+		host := hostname
+		if port > 0 && port != client.DefaultPort {
+			host = net.JoinHostPort(hostname, strconv.Itoa(port))
+		}
+		fmt.Fprintf(cfg.stderr, "propus serve: Titan uploads on: titan://%s/ writes into %s (%d tokens, %d identities, at most %d bytes)\n",
+			host, cfg.dir, len(cfg.titanTokens), len(cfg.titanIdentities), cfg.titanMaxSize)
 	}
 	return &serveInstance{srv: srv, lns: lns, reload: reload}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -498,5 +499,130 @@ func TestServeSignals(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve still runs 15 s after SIGTERM")
+	}
+}
+
+// titanUpload writes a raw titan request line and body to the server of
+// base (a gemini://localhost:PORT URL) over TLS, with cert if not nil,
+// and returns the reply.
+func titanUpload(t *testing.T, base, line, body string, cert *tls.Certificate) string {
+	t.Helper()
+	cfg := &tls.Config{InsecureSkipVerify: true, ServerName: "localhost"}
+	if cert != nil {
+		cfg.Certificates = []tls.Certificate{*cert}
+	}
+	addr := "127.0.0.1" + strings.TrimPrefix(base, "gemini://localhost")
+	tc, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", addr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	tc.SetDeadline(time.Now().Add(10 * time.Second))
+	go io.WriteString(tc, line+"\r\n"+body)
+	reply, err := io.ReadAll(tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(reply)
+}
+
+func TestServeTitan(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "cgi"), 0o755)
+	alice, err := testserver.GenerateCertificate([]string{"alice"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids fingerprintFlag
+	if err := ids.Set(strings.ToUpper(identity.CertificateHash(alice.Leaf))); err != nil {
+		t.Fatal(err)
+	}
+	base, stdout, stderr := startServe(t, serveConfig{dir: dir, cgiDir: "cgi", titanTokens: tokenFlag{"hunter2"}, titanIdentities: ids, titanMaxSize: 100})
+	port := strings.TrimPrefix(base, "gemini://localhost:")
+	titan := "titan://localhost:" + port
+	if !strings.Contains(stderr.String(), "propus serve: Titan uploads on: titan://localhost:"+port+"/ writes into "+dir) {
+		t.Errorf("start-up: %q", stderr.String())
+	}
+	for _, tt := range []struct {
+		line, body string
+		cert       *tls.Certificate
+		want       string
+	}{
+		{titan + "/notes/a.gmi;size=5;token=hunter2", "# Hi\n", nil, "30 " + base + "/notes/a.gmi\r\n"},
+		{titan + "/b.txt;size=2;mime=text/plain", "hi", &alice, "30 " + base + "/b.txt\r\n"},
+		{titan + "/c.txt;size=2;token=wrong", "hi", nil, "59 Titan token not accepted\r\n"},
+		{titan + "/c.txt;size=2", "hi", nil, "60 Titan upload needs a token or an authorised client certificate\r\n"},
+		{titan + "/c.txt;size=101;token=hunter2", "", nil, "59 Upload too large: 101 bytes; the limit is 100 bytes\r\n"},
+		{titan + "/cgi/x.sh;size=2;token=hunter2", "hi", nil, "50 Uploads to the CGI directory are not allowed\r\n"},
+		{"titan://127.0.0.1:" + port + "/c.txt;size=2;token=hunter2", "hi", nil, "53 This server does not allow proxy requests\r\n"},
+	} {
+		if got := titanUpload(t, base, tt.line, tt.body, tt.cert); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.line, got, tt.want)
+		}
+	}
+	if resp, body := fetchBody(t, base+"/notes/a.gmi"); resp.Status != 20 || body != "# Hi\n" {
+		t.Errorf("the upload served back: %d %q", resp.Status, body)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "b.txt")); string(got) != "hi" {
+		t.Errorf("b.txt: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.txt")); err == nil {
+		t.Error("a refused upload was written")
+	}
+	// Titan logs each request before its reply is sent.
+	if !strings.Contains(stderr.String(), `titan: 127.0.0.1:`) || !strings.Contains(stderr.String(), ` token#1 "/notes/a.gmi" 5/5 bytes text/gemini: 30 `) {
+		t.Errorf("error log: %q", stderr.String())
+	}
+	if strings.Contains(stderr.String()+stdout.String(), "hunter2") {
+		t.Errorf("a log shows the token:\n%s\n%s", stderr.String(), stdout.String())
+	}
+}
+
+func TestServeTitanOff(t *testing.T) {
+	dir := t.TempDir()
+	base, _, stderr := startServe(t, serveConfig{dir: dir})
+	line := "titan://localhost:" + strings.TrimPrefix(base, "gemini://localhost:") + "/a.gmi;size=2;token=x"
+	if got := titanUpload(t, base, line, "hi", nil); got != "53 This server does not allow proxy requests\r\n" {
+		t.Errorf("Titan off: %q", got)
+	}
+	if strings.Contains(stderr.String(), "Titan uploads") {
+		t.Errorf("start-up: %q", stderr.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("written: %v", entries)
+	}
+}
+
+func TestServeTitanFlags(t *testing.T) {
+	var cfg serveConfig
+	fs := serveFlags(&cfg)
+	fp := identity.HashPrefix + strings.Repeat("ab", 32)
+	err := fs.Parse([]string{"--titan-token", "one", "--titan-token", "two", "--titan-identity", strings.Repeat("AB:", 31) + "AB",
+		"--titan-identity", fp, "--titan-max-size", "512"})
+	if err != nil || !slices.Equal(cfg.titanTokens, []string{"one", "two"}) || !slices.Equal(cfg.titanIdentities, []string{fp, fp}) || cfg.titanMaxSize != 512 {
+		t.Errorf("parsed: %v %q %q %d", err, cfg.titanTokens, cfg.titanIdentities, cfg.titanMaxSize)
+	}
+	cfg = serveConfig{}
+	if serveFlags(&cfg).Parse(nil); cfg.titanMaxSize != testserver.DefaultTitanMaxSize || len(cfg.titanTokens)+len(cfg.titanIdentities) > 0 {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	code, out, _ := propus(t, "serve", "--help")
+	for _, f := range []string{"-titan-token TOKEN", "-titan-identity FINGERPRINT", "-titan-max-size bytes", "Titan uploads"} {
+		if code != 0 || !strings.Contains(out, f) {
+			t.Errorf("serve --help lacks %q", f)
+		}
+	}
+	if !strings.Contains(out, "(default 8388608)") {
+		t.Errorf("serve --help does not say the default size: %q", out)
+	}
+	for _, args := range [][]string{
+		{"serve", "--titan-token", ""},
+		{"serve", "--titan-identity", "SHA256:1234"},
+		{"serve", "--titan-token", "x", "--titan-max-size", "0"},
+		{"serve", "--titan-max-size", "8MiB"},
+	} {
+		if code, _, errOut := propus(t, append(args, "--port", "0")...); code != exitUsage || errOut == "" {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
 	}
 }
