@@ -126,7 +126,7 @@ func (c *Client) roundTrip(ctx context.Context, req *Request, u *url.URL, line s
 	var status Status
 	var meta string
 	if up != nil {
-		status, meta, err = c.sendUpload(ctx, conn, br, address, line, up)
+		status, meta, err = c.sendUpload(ctx, conn, rc.Conn, br, address, line, up)
 	} else if _, err = io.WriteString(conn, line); err != nil {
 		err = c.wrap(ctx, err, "sending the request to "+address+" timed out", StageRequest, address, 0)
 	} else if status, meta, err = ReadHeader(br); err != nil {

@@ -9,7 +9,8 @@ import (
 // Request is one Gemini request.
 type Request struct {
 	// URL is the absolute gemini URL requested. Do normalises it and sends
-	// it as the request line.
+	// it as the request line. Upload takes a titan URL too, and sends the
+	// titan URL of the resource with its parameters.
 	URL *url.URL
 
 	// Host is the host:port to dial. Empty means the URL's host and port

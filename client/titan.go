@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -166,7 +167,7 @@ var errStopped = errors.New("upload stopped")
 // response header. A goroutine reads the header meanwhile, so that a
 // server that answers before it has read the whole body stops the
 // upload.
-func (c *Client) sendUpload(ctx context.Context, conn *tls.Conn, br *bufio.Reader, address, line string, up *upload) (Status, string, error) {
+func (c *Client) sendUpload(ctx context.Context, conn *tls.Conn, raw net.Conn, br *bufio.Reader, address, line string, up *upload) (Status, string, error) {
 	type header struct {
 		status Status
 		meta   string
@@ -202,6 +203,9 @@ func (c *Client) sendUpload(ctx context.Context, conn *tls.Conn, br *bufio.Reade
 		h := <-answer
 		switch {
 		case h.err == nil:
+			if err != nil {
+				closeWrite(raw)
+			}
 			return h.status, h.meta, nil
 		case err == nil:
 			return 0, "", headerErr(h.err)
@@ -212,11 +216,21 @@ func (c *Client) sendUpload(ctx context.Context, conn *tls.Conn, br *bufio.Reade
 			if h.err != nil {
 				return 0, "", headerErr(h.err)
 			}
+			closeWrite(raw)
 			return h.status, h.meta, nil
 		default:
 		}
 	}
 	return 0, "", c.wrap(ctx, err, fmt.Sprintf("sending the upload to %s made no progress for %s", address, idle), StageRequest, address, 0)
+}
+
+// closeWrite ends the sending half of raw after an upload cut short, so
+// that closing the TLS connection does not wait to send close_notify
+// behind bytes the server no longer reads.
+func closeWrite(raw net.Conn) {
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
 }
 
 // progressWriter writes an upload to conn, each piece with a deadline of

@@ -34,6 +34,7 @@ type env struct {
 
 var commands = []command{
 	{"fetch", "fetch one URL without a UI and print its body", runFetch},
+	{"put", "upload a file with Titan, or delete one", runPut},
 	{"serve", "serve a directory over Gemini (jetforce's flags)", runServe},
 	{"demo", "serve a demo capsule offline and open the browser on it", runDemo},
 	{"id", "manage identities (client certificates)", runID},
