@@ -1,7 +1,9 @@
 package browser
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -33,12 +35,13 @@ type driver struct {
 	t        *testing.T
 	m        *Model
 	results  chan result
-	stop     chan struct{} // closed when the test ends: late commands give up
-	inflight int           // commands started whose last result is not handled yet
-	now      time.Time     // the fake clock
-	timers   []timer       // set on the fake clock and not fired yet
-	before   string        // the screen before the last input (see waitFor)
-	watch    func()        // if set, called after each message the model handles
+	stop     chan struct{}           // closed when the test ends: late commands give up
+	inflight int                     // commands started whose last result is not handled yet
+	now      time.Time               // the fake clock
+	timers   []timer                 // set on the fake clock and not fired yet
+	before   string                  // the screen before the last input (see waitFor)
+	watch    func()                  // if set, called after each message the model handles
+	edit     func(path string) error // what "the editor" does to the file it is given
 }
 
 // result is what a command running in its goroutine hands back: a message
@@ -86,6 +89,15 @@ func newDriverOpts(t *testing.T, w, h int, opts Options, urls ...string) *driver
 	d := &driver{t: t, m: m, results: make(chan result, 64), stop: make(chan struct{}), now: time.Unix(1e9, 0)}
 	t.Cleanup(func() { close(d.stop) })
 	m.after = d.after
+	// The editor runs as the test's edit func on the file, not in a
+	// terminal.
+	m.exec = func(c *exec.Cmd, done tea.ExecCallback) tea.Cmd {
+		file, edit := c.Args[len(c.Args)-1], d.edit
+		if edit == nil {
+			edit = func(string) error { return errors.New("no editor in this test") }
+		}
+		return func() tea.Msg { return done(edit(file)) }
+	}
 	d.exec(m.Init())
 	d.update(tea.WindowSizeMsg{Width: w, Height: h})
 	return d

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"net/url"
+	"os/exec"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -140,6 +141,9 @@ type Model struct {
 	// after is the browser's timer, tea.Tick: the 44 countdown and the
 	// download progress wait on it, and tests put a fake clock here.
 	after func(d time.Duration, msg func(time.Time) tea.Msg) tea.Cmd
+	// exec runs a program in the terminal, tea.ExecProcess: the editor of
+	// a Titan edit; tests run it here.
+	exec func(c *exec.Cmd, done tea.ExecCallback) tea.Cmd
 }
 
 // maxClosed is how many closed tabs W can reopen.
@@ -160,6 +164,7 @@ func New(opts Options, urls ...string) *Model {
 		loader:  load.New(opts.Client, opts.Hosts),
 		spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
 		after:   tea.Tick,
+		exec:    tea.ExecProcess,
 		tokens:  map[string]string{},
 	}
 	m.ids = idents{store: opts.Identities, scopes: opts.Scopes}

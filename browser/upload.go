@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -155,7 +156,7 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			m.flash("Cannot edit: "+msg.Err.Error(), true)
 			return nil, true
 		}
-		return titan.Edit(msg.Job, msg.Text), true
+		return m.exec(titan.Editor(msg.Job, msg.Text)), true
 	case titan.EditedMsg:
 		switch {
 		case msg.Err != nil:
@@ -179,7 +180,7 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if msg.Err != nil {
 			m.flash(msg.Why+"; your text could not be kept beside the downloads ("+msg.Err.Error()+"): it is still in "+msg.Job.File, true)
 		} else {
-			m.flash(msg.Why+": your text is kept in "+msg.Path, true)
+			m.flash(msg.Why+": your text is kept in "+homeShort(msg.Path), true)
 		}
 	case dialog.Cancelled:
 		switch tag := msg.Tag.(type) {
@@ -255,7 +256,7 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 	if u.Err != nil {
 		return m.keep(j, "Not uploaded: "+u.Err.Error())
 	}
-	answer := u.Status.String()
+	answer := strconv.Itoa(int(u.Status))
 	if u.Meta != "" {
 		answer += " " + sanitize.Line(u.Meta)
 	}
@@ -269,8 +270,16 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 		}
 		m.flash("Uploaded "+content.HumanSize(j.Size)+" to "+where.String(), false)
 		cmd := titan.Discard(j)
-		if t := m.tabByID(j.Tab); t != nil {
-			if t.Page != nil && t.Page.URL != nil && titan.Target(t.Page.URL).String() == where.String() {
+		t := m.tabByID(j.Tab)
+		switch {
+		case t == nil || t.Page == nil:
+		case !j.Edited && t.Page.URL != nil:
+			// A file: the page it was put beside shows it (a listing).
+			t.Restore = &t.Page.View.Top
+			cmd = tea.Batch(cmd, m.load(t, t.Page.URL))
+		case j.Edited:
+			// Text: the page written, as the capsule now serves it.
+			if t.Page.URL != nil && titan.Target(t.Page.URL).String() == where.String() {
 				t.Restore = &t.Page.View.Top
 			} else {
 				t.Push()
@@ -312,6 +321,16 @@ func (m *Model) tabByID(id int) *tabs.Tab {
 		}
 	}
 	return nil
+}
+
+// homeShort writes a path under the home directory as ~/….
+func homeShort(p string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if rest, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok {
+			return "~/" + rest
+		}
+	}
+	return p
 }
 
 // expandHome turns a leading ~/ into the home directory.

@@ -5,7 +5,7 @@
 //
 // A Job is one upload. Its commands do the I/O and report typed
 // messages; the browser decides what to ask between them: Prepare writes
-// the text to edit to a file (ReadyMsg), Edit runs the editor on it
+// the text to edit to a file (ReadyMsg), Editor runs the editor on it
 // (EditedMsg), Stat reads a chosen file's size and type (StatMsg), Upload
 // sends the file (UploadedMsg), Keep moves edited text that was not
 // uploaded beside the downloads (KeptMsg), Discard removes it once it is.
@@ -19,6 +19,7 @@ import (
 	"mime"
 	"net/url"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -134,10 +135,11 @@ func Prepare(j Job, text []byte) tea.Cmd {
 	}
 }
 
-// Edit runs the editor on the job's file, in the terminal, and reports
-// EditedMsg; before is the text the file was given.
-func Edit(j Job, before []byte) tea.Cmd {
-	return tea.ExecProcess(editor.Command(j.File), func(err error) tea.Msg {
+// Editor returns the editor's command on the job's file, to run in the
+// terminal (tea.ExecProcess), and what reports EditedMsg when it exits;
+// before is the text the file was given.
+func Editor(j Job, before []byte) (*exec.Cmd, tea.ExecCallback) {
+	return editor.Command(j.File), func(err error) tea.Msg {
 		if err != nil {
 			return EditedMsg{Job: j, Err: fmt.Errorf("the editor failed: %w", err)}
 		}
@@ -147,7 +149,7 @@ func Edit(j Job, before []byte) tea.Cmd {
 		}
 		j.Size = int64(len(after))
 		return EditedMsg{Job: j, Changed: !bytes.Equal(before, after)}
-	})
+	}
 }
 
 // Stat checks that the job's file is a regular file and reports its size

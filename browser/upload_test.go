@@ -1,0 +1,147 @@
+package browser
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"propus/testserver"
+)
+
+// Writing to a capsule with Titan: E, P and titan:// links, against the
+// bundled server's Titan writer with a token.
+
+// titanSite serves dir and takes Titan uploads into it with token.
+func titanSite(t *testing.T, dir, token string) *testserver.TestServer {
+	t.Helper()
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
+	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Tokens: []string{token}, Log: func(testserver.TitanRecord) {}}
+	ts.Start()
+	return ts
+}
+
+// writeFile is what the editor does in these tests: it saves text.
+func writeFile(text string) func(string) error {
+	return func(path string) error { return os.WriteFile(path, []byte(text), 0o644) }
+}
+
+// E edits the page in $EDITOR; u (never Enter) uploads it; the server's
+// 59 asks for the token; the page then shows as the capsule serves it.
+func TestTitanEditPage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	ts := titanSite(t, dir, "sesame")
+	d := newDriver(t, 100, 30, false, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+
+	d.edit = writeFile("# New notes\n")
+	d.press("E")
+	d.expect(strings.Contains(d.screen(), "Upload 12 B of text/gemini to "+ts.URLFor("/notes.gmi")+" with Titan?"), "the upload asked about")
+	d.expect(strings.Contains(d.screen(), "u upload"), "its key named")
+	d.press("enter")
+	d.expect(d.asking(), "Enter not to upload")
+	d.press("u")
+	d.expect(strings.Contains(d.screen(), "The server answered 59 Titan upload needs a token. Titan token:"), "the token asked for")
+	d.typeText("sesame")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "# New notes"), "the page as uploaded")
+	d.expect(strings.Contains(d.screen(), "Uploaded 12 B to "+ts.URLFor("/notes.gmi")), "the upload said")
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.gmi")); string(b) != "# New notes\n" {
+		t.Errorf("the capsule's file holds %q", b)
+	}
+
+	// The token is remembered for the host, this run: no question now.
+	d.edit = writeFile("# Newer notes\n")
+	d.press("E", "u")
+	d.expect(strings.Contains(d.screen(), "# Newer notes"), "the second upload, with the token given before")
+}
+
+// Text that is not uploaded is never lost: it is kept beside the
+// downloads, and the message names the file. An edit that changes
+// nothing uploads nothing.
+func TestTitanEditKept(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	ts := titanSite(t, dir, "sesame")
+	downloads := t.TempDir()
+	d := newDriverOpts(t, 200, 30, Options{DownloadDir: downloads}, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+
+	d.edit = writeFile("# Old notes\n")
+	d.press("E")
+	d.expect(strings.Contains(d.screen(), "Nothing changed: nothing uploaded") && !d.asking(), "an unchanged edit said, with no question")
+
+	d.edit = writeFile("# Draft I typed for an hour\n")
+	d.press("E", "u")
+	d.typeText("wrong")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "Titan token not accepted"), "a wrong token refused, and asked again")
+	d.press("esc")
+	kept, _ := filepath.Glob(filepath.Join(downloads, "notes.edited-*.gmi"))
+	if len(kept) != 1 {
+		t.Fatalf("kept files: %v; the screen shows:\n%s", kept, d.screen())
+	}
+	d.expect(strings.Contains(strings.Join(strings.Fields(d.screen()), " "), "Not uploaded: your text is kept in "+kept[0]), "the kept file named")
+	if b, _ := os.ReadFile(kept[0]); string(b) != "# Draft I typed for an hour\n" {
+		t.Errorf("the kept file holds %q", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.gmi")); string(b) != "# Old notes\n" {
+		t.Errorf("the capsule's file changed: %q", b)
+	}
+}
+
+// A titan:// link asks what to write: e writes a new page in $EDITOR,
+// sent with the link's token.
+func TestTitanLink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ts := titanSite(t, dir, "sesame")
+	titanURL := strings.Replace(ts.URLFor("/fresh.gmi"), "gemini://", "titan://", 1) + ";token=sesame"
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n=> "+titanURL+" Write a new page\n"), 0o644)
+	d := newDriver(t, 100, 30, false, ts.URLFor("/"))
+	d.waitFor("# Home")
+	d.press("1")
+	d.expect(strings.Contains(d.screen(), "Write to "+ts.URLFor("/fresh.gmi")+" with Titan:"), "the link's question")
+	d.expect(strings.Contains(d.screen(), "e write it in $EDITOR") && strings.Contains(d.screen(), "f upload a file"), "its answers")
+	d.edit = writeFile("# Fresh page\n")
+	d.press("e", "u")
+	d.expect(strings.Contains(d.screen(), "# Fresh page") && strings.Contains(d.screen(), "fresh.gmi"), "the new page")
+}
+
+// P uploads a file beside the page; the page (a listing) shows again.
+func TestTitanUploadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, "pics"), 0o755)
+	ts := titanSite(t, dir, "sesame")
+	local := filepath.Join(t.TempDir(), "photo.png")
+	os.WriteFile(local, []byte("\x89PNG fake"), 0o644)
+	d := newDriver(t, 120, 30, false, ts.URLFor("/pics/"))
+	d.waitFor("pics")
+	d.press("P")
+	d.expect(strings.Contains(d.screen(), "Upload a file to "+ts.URLFor("/pics/")+": "), "the file asked for")
+	d.typeText(local)
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "Upload photo.png (9 B, image/png) to "+ts.URLFor("/pics/photo.png")+" with Titan?"), "the upload asked about")
+	d.press("u")
+	d.typeText("sesame")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "photo.png") && strings.Contains(d.screen(), "Uploaded 9 B to "+ts.URLFor("/pics/photo.png")), "the listing with the file")
+	if b, _ := os.ReadFile(filepath.Join(dir, "pics", "photo.png")); string(b) != "\x89PNG fake" {
+		t.Errorf("the capsule's file holds %q", b)
+	}
+	if b, _ := os.ReadFile(local); string(b) != "\x89PNG fake" {
+		t.Errorf("the local file changed: %q", b)
+	}
+}
+
+// Only a gemini page can be edited; an about: page says so.
+func TestTitanEditRefused(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, 100, 30, false, "about:home")
+	d.press("E")
+	d.expect(strings.Contains(d.screen(), "Only a page of a gemini:// capsule can be edited with Titan"), "the refusal")
+}
