@@ -99,12 +99,13 @@ func (m *Model) uploadFile(t *tabs.Tab, p *tabs.Page) tea.Cmd {
 		return nil
 	}
 	dir := titan.Target(p.URL.ResolveReference(&url.URL{Path: "./"}))
-	return m.askFile(fileTag{tab: t.ID, target: dir}, "Upload a file to "+dir.String()+": ")
+	return m.askFile(fileTag{tab: t.ID, target: dir}, "its path; it goes to "+dir.String())
 }
 
-// askFile opens the field that asks for a file's path.
-func (m *Model) askFile(tag fileTag, label string) tea.Cmd {
-	d, cmd := dialog.NewField(m.shared, sanitize.Line(label), "the file's path", "choose", false, tag)
+// askFile opens the field that asks for a file's path; hint says where
+// it goes.
+func (m *Model) askFile(tag fileTag, hint string) tea.Cmd {
+	d, cmd := dialog.NewField(m.shared, "File to upload: ", sanitize.Line(hint), "choose", false, tag)
 	m.dialogs.Push(d)
 	return cmd
 }
@@ -238,7 +239,7 @@ func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
 			return nil, true
 		}
 		if e.Value == "file" {
-			return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true}, "Upload a file as "+tag.target.String()+": "), true
+			return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true}, "its path; it becomes "+tag.target.String()), true
 		}
 		var text []byte
 		if p := t.Page; p != nil && p.URL != nil && titan.Target(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
@@ -295,8 +296,7 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 		m.dialogs.Push(d)
 		return list
 	case c == client.StatusPermanentFailure, c == client.StatusCertificateRequired:
-		d, cmd := dialog.NewField(m.shared, sanitize.Line("The server answered "+answer+". Titan token: "),
-			"the token the capsule gave you", "upload", true, uploadTag{j})
+		d, cmd := dialog.NewField(m.shared, "Titan token: ", "the server answered "+answer, "upload", true, uploadTag{j})
 		m.dialogs.Push(d)
 		return cmd
 	}

@@ -151,7 +151,29 @@ func buildDemo(port int, dataDir string, logTo io.Writer) (*demo, error) {
 		AccessLog: logTo,
 		ErrorLog:  log.New(logTo, "", log.LstdFlags),
 	}
+	titan := demoTitan(site, logTo)
+	srv.TitanHandler = &testserver.VirtualHosts{Port: port, Hosts: map[string]testserver.Handler{
+		"localhost": titan, "127.0.0.1": titan,
+	}}
 	return &demo{srv: srv, ln: ln, url: fmt.Sprintf("gemini://localhost:%d/", port)}, nil
+}
+
+// demoTitanToken is the token the demo's wiki takes Titan uploads with.
+const demoTitanToken = "demo"
+
+// demoTitan takes Titan uploads under /wiki/ of the demo's site, with
+// the token demoTitanToken, logging each to logTo.
+func demoTitan(site string, logTo io.Writer) testserver.Handler {
+	lw := &lockedWriter{w: logTo}
+	titan := &testserver.Titan{Dir: site, Tokens: []string{demoTitanToken}, MaxSize: 1 << 20,
+		Log: func(r testserver.TitanRecord) { fmt.Fprintln(lw, r.String()) }}
+	return testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/wiki/") {
+			w.WriteHeader(50, "In the demo, Titan writes only under /wiki/")
+			return
+		}
+		titan.ServeGemini(w, r)
+	})
 }
 
 // writeDemoSite writes the embedded files served from disk (the directory
@@ -174,6 +196,29 @@ func writeDemoSite(dir string) error {
 	if err != nil {
 		return err
 	}
+	// The wiki's pages are the user's once written: a later demo keeps
+	// what they uploaded.
+	wiki := filepath.Join(dir, "wiki")
+	if err := os.MkdirAll(wiki, 0o755); err != nil {
+		return err
+	}
+	seeds, err := demoFS.ReadDir("demo/wiki")
+	if err != nil {
+		return err
+	}
+	for _, e := range seeds {
+		dst := filepath.Join(wiki, e.Name())
+		if _, err := os.Lstat(dst); err == nil {
+			continue
+		}
+		b, err := demoFS.ReadFile("demo/wiki/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return err
+		}
+	}
 	cgiDir := filepath.Join(dir, "cgi-bin")
 	if err := os.MkdirAll(cgiDir, 0o755); err != nil {
 		return err
@@ -194,6 +239,22 @@ for v in GATEWAY_INTERFACE SERVER_PROTOCOL SERVER_SOFTWARE GEMINI_URL SCRIPT_NAM
   [ -n "$val" ] && printf '%s=%s\n' "$v" "$val"
 done
 printf '` + "```" + `\n\nShow an identity here to see AUTH_TYPE, REMOTE_USER and TLS_CLIENT_HASH.\n\n=> / Back home\n'
+`
+
+// demoWikiIndex is the head of the wiki's page, given the port.
+const demoWikiIndex = `# A wiki you write with Titan
+
+Titan is Gemini's way to upload. The pages below are files the demo's server keeps on your disk, and you can change them from here:
+
+* E on a page edits it in $EDITOR (else vi); save and quit, and propus asks before it uploads: u uploads, Esc keeps your text in your download directory.
+* P uploads a file from your disk beside the page you are on.
+* A titan:// link, like the one below, asks what to write there.
+
+The server asks for a token: it is "demo". propus remembers it until you quit.
+
+=> titan://localhost:%d/wiki/new.gmi Write a new page (a titan:// link)
+
+## Pages
 `
 
 // demoHandler routes the tour's pages.
@@ -339,6 +400,22 @@ func demoHandler(site string, port int, logTo io.Writer) testserver.Handler {
 
 	files := &testserver.FileServer{Root: site}
 	m.Handle("/files(/.*)?", files)
+	m.Handle("/wiki/.+", files)
+	m.HandleFunc("/wiki/?", func(w testserver.ResponseWriter, r *testserver.Request) {
+		if r.URL.Path == "/wiki" {
+			w.WriteHeader(31, "/wiki/")
+			return
+		}
+		w.WriteHeader(20, "text/gemini")
+		fmt.Fprintf(w, demoWikiIndex, port)
+		entries, _ := os.ReadDir(filepath.Join(site, "wiki"))
+		for _, e := range entries {
+			if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				fmt.Fprintf(w, "=> %s %s\n", url.PathEscape(e.Name()), e.Name())
+			}
+		}
+		io.WriteString(w, "\n=> / Back home\n")
+	})
 	if _, err := os.Stat("/bin/sh"); err == nil {
 		m.Handle("/cgi-bin(/.*)?", &testserver.CGI{Root: site, Dir: "cgi-bin", Timeout: 5 * time.Second,
 			Hostname: "localhost", Port: port, Fallback: files, Stderr: &lockedWriter{w: logTo}})

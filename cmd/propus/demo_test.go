@@ -307,3 +307,54 @@ func TestMoveDemoSession(t *testing.T) {
 		t.Errorf("no session file: %v", err)
 	}
 }
+
+// The demo's wiki takes Titan uploads under /wiki/ with the token
+// "demo", and nowhere else; what was uploaded survives a restart.
+func TestDemoWikiTitan(t *testing.T) {
+	dataDir := t.TempDir()
+	d := startDemo(t, dataDir)
+	upload := func(path, token, text string) *client.Response {
+		t.Helper()
+		req, err := client.NewRequest(d.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c client.Client
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		resp, err := c.Upload(ctx, req, "text/gemini", int64(len(text)), token, strings.NewReader(text))
+		if err != nil {
+			t.Fatalf("upload %s: %v", path, err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := upload("wiki/scratch.gmi", "", "# Mine\n"); resp.Status != 59 || !strings.Contains(resp.Meta, "token") {
+		t.Errorf("no token: %d %s", resp.Status, resp.Meta)
+	}
+	if resp := upload("files/notes.gmi", "demo", "# Mine\n"); resp.Status != 50 || !strings.Contains(resp.Meta, "/wiki/") {
+		t.Errorf("outside the wiki: %d %s", resp.Status, resp.Meta)
+	}
+	if resp := upload("wiki/scratch.gmi", "demo", "# Mine\n"); resp.Status != 30 || resp.Meta != d.url+"wiki/scratch.gmi" {
+		t.Fatalf("the scratch page: %d %s", resp.Status, resp.Meta)
+	}
+	req, _ := client.NewRequest(d.url + "wiki/scratch.gmi")
+	if _, body := demoGet(t, req); string(body) != "# Mine\n" {
+		t.Errorf("the scratch page serves %q", body)
+	}
+	req, _ = client.NewRequest(d.url + "wiki/")
+	if _, body := demoGet(t, req); !strings.Contains(string(body), "=> titan://localhost:"+strings.TrimSuffix(strings.TrimPrefix(d.url, "gemini://localhost:"), "/")+"/wiki/new.gmi") ||
+		!strings.Contains(string(body), "=> scratch.gmi scratch.gmi") {
+		t.Errorf("the wiki's page:\n%s", body)
+	}
+	if err := writeDemoSite(filepath.Join(dataDir, "demo")); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := demoGet(t, req); !strings.Contains(string(body), "guestbook.gmi") {
+		t.Errorf("the wiki after a restart:\n%s", body)
+	}
+	req, _ = client.NewRequest(d.url + "wiki/scratch.gmi")
+	if _, body := demoGet(t, req); string(body) != "# Mine\n" {
+		t.Errorf("after a restart the scratch page serves %q", body)
+	}
+}
