@@ -227,13 +227,10 @@ func TestUploadStalled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := NewRequest(f.url("/big"))
-	start := time.Now()
 	_, err := c.Upload(ctx, req, "", int64(len(bigBody)), "", bytes.NewReader(bigBody))
+	// The idle deadline's error, not the context's (10 s) nor the header's.
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "made no progress for 200ms") {
 		t.Errorf("err = %v, want ErrTimeout for the stalled upload", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the stalled upload failed after %s, want about 200ms", d)
 	}
 }
 
@@ -271,13 +268,11 @@ func TestUploadEarlyAnswer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	req, _ := NewRequest(f.url("/big"))
-	start := time.Now()
+	// The server never reads the body: an upload that went on after the
+	// answer would block until the context ends, and fail.
 	resp, err := c.Upload(ctx, req, "", int64(len(bigBody)), "", bytes.NewReader(bigBody))
 	if err != nil || resp.Status != StatusBadRequest || resp.Meta != "Too large" {
 		t.Fatalf("resp %v, err %v; want the server's 59", resp, err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the answer was returned after %s: the upload went on after it", d)
 	}
 }
 
