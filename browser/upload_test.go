@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"propus/testserver"
 )
@@ -144,4 +145,27 @@ func TestTitanEditRefused(t *testing.T) {
 	d := newDriver(t, 100, 30, false, "about:home")
 	d.press("E")
 	d.expect(strings.Contains(d.screen(), "Only a page of a gemini:// capsule can be edited with Titan"), "the refusal")
+}
+
+// A server that takes uploads only from an identity answers 60: the
+// identity picker opens, and the upload goes again with the one chosen.
+func TestTitanIdentity(t *testing.T) {
+	t.Parallel()
+	opts, _ := idOptions(t)
+	alice := addIdentity(t, opts.Identities, "alice", time.Hour)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
+	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Identities: []string{alice.CertificateHash()}, Log: func(testserver.TitanRecord) {}}
+	ts.Start()
+	d := newDriverOpts(t, 100, 30, opts, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+	d.edit = writeFile("# Alice's notes\n")
+	d.press("E", "u")
+	d.expect(strings.Contains(d.screen(), "Choose the identity to send"), "the identity picker")
+	d.press("enter", "t")
+	d.expect(strings.Contains(d.screen(), "# Alice's notes"), "the page uploaded with alice's certificate")
+	if b, _ := os.ReadFile(filepath.Join(dir, "notes.gmi")); string(b) != "# Alice's notes\n" {
+		t.Errorf("the capsule's file holds %q", b)
+	}
 }
