@@ -73,7 +73,7 @@ func (m *Model) editPage(t *tabs.Tab, p *tabs.Page) tea.Cmd {
 		r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
 		text, _ = io.ReadAll(r)
 	}
-	return m.writeText(t, titan.Target(p.URL), mimeOfPage(p), "", text)
+	return m.writeText(t, titan.PageFile(p.URL), mimeOfPage(p), "", text)
 }
 
 // writeText starts an edit of text in $EDITOR, to upload to target.
@@ -242,7 +242,7 @@ func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
 			return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true}, "its path; it becomes "+tag.target.String()), true
 		}
 		var text []byte
-		if p := t.Page; p != nil && p.URL != nil && titan.Target(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
+		if p := t.Page; p != nil && p.URL != nil && titan.PageFile(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
 			r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
 			text, _ = io.ReadAll(r)
 		}
@@ -280,7 +280,7 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 			cmd = tea.Batch(cmd, m.load(t, t.Page.URL))
 		case j.Edited:
 			// Text: the page written, as the capsule now serves it.
-			if t.Page.URL != nil && titan.Target(t.Page.URL).String() == where.String() {
+			if t.Page.URL != nil && titan.PageFile(t.Page.URL).String() == where.String() {
 				t.Restore = &t.Page.View.Top
 			} else {
 				t.Push()
@@ -295,7 +295,10 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 		}, uploadTag{j})
 		m.dialogs.Push(d)
 		return list
-	case c == client.StatusPermanentFailure, c == client.StatusCertificateRequired:
+	case c == client.StatusCertificateRequired,
+		c == client.StatusPermanentFailure && (j.Token == "" || strings.Contains(strings.ToLower(u.Meta), "token")):
+		// A refusal that a token may lift: one was not sent, or the
+		// server speaks of it.
 		d, cmd := dialog.NewField(m.shared, "Titan token: ", "the server answered "+answer, "upload", true, uploadTag{j})
 		m.dialogs.Push(d)
 		return cmd

@@ -169,3 +169,43 @@ func TestTitanIdentity(t *testing.T) {
 		t.Errorf("the capsule's file holds %q", b)
 	}
 }
+
+// A directory's page is edited as its index file, since Titan cannot
+// write a directory.
+func TestTitanEditDirectoryPage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n"), 0o644)
+	ts := titanSite(t, dir, "sesame")
+	d := newDriver(t, 120, 30, false, ts.URLFor("/"))
+	d.waitFor("# Home")
+	d.edit = writeFile("# New home\n")
+	d.press("E")
+	d.expect(strings.Contains(d.screen(), "to "+ts.URLFor("/index.gmi")+" with Titan?"), "the index file as the target")
+	d.press("u")
+	d.typeText("sesame")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "# New home"), "the new home page")
+}
+
+// A refusal a token cannot lift (too large, with the token sent) keeps
+// the text at once rather than ask for a token again.
+func TestTitanRefusedKept(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old\n"), 0o644)
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
+	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Tokens: []string{"sesame"}, MaxSize: 10, Log: func(testserver.TitanRecord) {}}
+	ts.Start()
+	downloads := t.TempDir()
+	d := newDriverOpts(t, 200, 30, Options{DownloadDir: downloads}, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old")
+	d.edit = writeFile("# Far too long for the limit\n")
+	d.press("E", "u")
+	d.typeText("sesame")
+	d.press("enter")
+	d.expect(!d.asking() && strings.Contains(d.screen(), "Not uploaded: the server answered 59 Upload too large"), "the refusal said, with no question")
+	if kept, _ := filepath.Glob(filepath.Join(downloads, "notes.edited-*.gmi")); len(kept) != 1 {
+		t.Errorf("kept files: %v", kept)
+	}
+}

@@ -265,6 +265,17 @@ func Target(u *url.URL) *url.URL {
 	return client.GeminiURL(client.TitanURL(u))
 }
 
+// PageFile is the address a page is edited at: Target, and for a
+// directory (a path ending in "/") its index file, index.gmi, since Titan
+// cannot write a directory.
+func PageFile(u *url.URL) *url.URL {
+	t := Target(u)
+	if t.Path == "" || strings.HasSuffix(t.Path, "/") {
+		t = t.JoinPath("index.gmi")
+	}
+	return t
+}
+
 // ParseLink reads a titan:// link: the gemini:// address it writes to and
 // the token it carries, if any. The size and type in a link are the
 // sender's to set, so they are dropped.

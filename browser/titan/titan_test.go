@@ -89,3 +89,16 @@ func TestStat(t *testing.T) {
 		t.Errorf("Stat(dir) = %+v", got)
 	}
 }
+
+func TestPageFile(t *testing.T) {
+	for in, want := range map[string]string{
+		"gemini://example.org/":         "gemini://example.org/index.gmi",
+		"gemini://example.org":          "gemini://example.org/index.gmi",
+		"gemini://example.org/dir/?q":   "gemini://example.org/dir/index.gmi",
+		"gemini://example.org/page.gmi": "gemini://example.org/page.gmi",
+	} {
+		if got := PageFile(mustURL(t, in)).String(); got != want {
+			t.Errorf("PageFile(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

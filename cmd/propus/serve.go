@@ -412,8 +412,9 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 		if port > 0 && port != client.DefaultPort {
 			host = net.JoinHostPort(hostname, strconv.Itoa(port))
 		}
-		fmt.Fprintf(cfg.stderr, "propus serve: Titan uploads on: titan://%s/ writes into %s (%d tokens, %d identities, at most %d bytes)\n",
-			host, cfg.dir, len(cfg.titanTokens), len(cfg.titanIdentities), cfg.titanMaxSize)
+		fmt.Fprintf(cfg.stderr, "propus serve: Titan uploads on: titan://%s/ writes into %s (%s, %s, at most %s)\n",
+			host, cfg.dir, count(len(cfg.titanTokens), "token", "tokens"), count(len(cfg.titanIdentities), "identity", "identities"),
+			count(int(cfg.titanMaxSize), "byte", "bytes"))
 	}
 	return &serveInstance{srv: srv, lns: lns, reload: reload}, nil
 }
