@@ -16,8 +16,15 @@ import (
 // titanSite serves dir and takes Titan uploads into it with token.
 func titanSite(t *testing.T, dir, token string) *testserver.TestServer {
 	t.Helper()
-	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
-	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Tokens: []string{token}, Log: func(testserver.TitanRecord) {}}
+	return titanServer(t, &testserver.Titan{Dir: dir, Tokens: []string{token}})
+}
+
+// titanServer serves titan's directory and takes Titan uploads with it.
+func titanServer(t *testing.T, titan *testserver.Titan) *testserver.TestServer {
+	t.Helper()
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: titan.Dir})
+	titan.Log = func(testserver.TitanRecord) {}
+	ts.Server.TitanHandler = titan
 	ts.Start()
 	return ts
 }
@@ -155,9 +162,7 @@ func TestTitanIdentity(t *testing.T) {
 	alice := addIdentity(t, opts.Identities, "alice", time.Hour)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
-	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
-	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Identities: []string{alice.CertificateHash()}, Log: func(testserver.TitanRecord) {}}
-	ts.Start()
+	ts := titanServer(t, &testserver.Titan{Dir: dir, Identities: []string{alice.CertificateHash()}})
 	d := newDriverOpts(t, 100, 30, opts, ts.URLFor("/notes.gmi"))
 	d.waitFor("# Old notes")
 	d.edit = writeFile("# Alice's notes\n")
@@ -194,9 +199,7 @@ func TestTitanRefusedKept(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old\n"), 0o644)
-	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
-	ts.Server.TitanHandler = &testserver.Titan{Dir: dir, Tokens: []string{"sesame"}, MaxSize: 10, Log: func(testserver.TitanRecord) {}}
-	ts.Start()
+	ts := titanServer(t, &testserver.Titan{Dir: dir, Tokens: []string{"sesame"}, MaxSize: 10})
 	downloads := t.TempDir()
 	d := newDriverOpts(t, 200, 30, Options{DownloadDir: downloads}, ts.URLFor("/notes.gmi"))
 	d.waitFor("# Old")

@@ -279,18 +279,8 @@ func (d *Input) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp(
 // writeTemp writes text to a new temp file for the editor of d.
 func writeTemp(d *Input, text string) tea.Cmd {
 	return func() tea.Msg {
-		f, err := os.CreateTemp("", "propus-input-*.txt")
-		if err != nil {
-			return editorReadyMsg{d: d, err: err}
-		}
-		_, err = f.WriteString(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-		}
-		return editorReadyMsg{d: d, path: f.Name(), err: err}
+		path, err := editor.TempFile("propus-input-*.txt", []byte(text))
+		return editorReadyMsg{d: d, path: path, err: err}
 	}
 }
 

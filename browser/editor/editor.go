@@ -18,3 +18,22 @@ func Command(path string) *exec.Cmd {
 	}
 	return exec.Command(args[0], append(args[1:], path)...)
 }
+
+// TempFile writes text to a new file of its own in the temporary
+// directory, named after pattern as os.CreateTemp names it, for the
+// editor; on an error nothing is left behind.
+func TempFile(pattern string, text []byte) (string, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return "", err
+	}
+	_, err = f.Write(text)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}

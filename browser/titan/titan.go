@@ -118,19 +118,11 @@ func MIMEOf(name string) string {
 // after the job's target, and reports ReadyMsg with the job's File set.
 func Prepare(j Job, text []byte) tea.Cmd {
 	return func() tea.Msg {
-		f, err := os.CreateTemp("", "propus-edit-*-"+safeName(j.Name()))
+		path, err := editor.TempFile("propus-edit-*-"+safeName(j.Name()), text)
 		if err != nil {
 			return ReadyMsg{Job: j, Err: err}
 		}
-		_, err = f.Write(text)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return ReadyMsg{Job: j, Err: err}
-		}
-		j.File, j.Edited = f.Name(), true
+		j.File, j.Edited = path, true
 		return ReadyMsg{Job: j, Text: text}
 	}
 }

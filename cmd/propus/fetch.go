@@ -18,7 +18,6 @@ import (
 	"propus/browser/sanitize"
 	"propus/client"
 	"propus/client/gateway"
-	"propus/client/identity"
 	"propus/tofu"
 )
 
@@ -80,26 +79,13 @@ func runFetch(e *env, args []string) int {
 		return fail(exitUsage, errors.New("--timeout must be a positive number of milliseconds"))
 	}
 
-	hosts, err := tofu.Open(e.paths.knownHosts)
+	c, req, err := oneRequest(e, time.Duration(*timeout)*time.Millisecond, u, *idName)
 	if err != nil {
-		return fail(exitFailure, fmt.Errorf("%w (fix or move the file; propus will not overwrite it)", err))
+		return fail(exitFailure, err)
 	}
-	d := time.Duration(*timeout) * time.Millisecond
-	c := &client.Client{
-		TrustCertificate: trustNotice(hosts, e.stderr),
-		DialTimeout:      d, HandshakeTimeout: d, HeaderTimeout: d, IdleTimeout: d,
-		MaxSize: *maxSize,
-	}
+	c.MaxSize = *maxSize
 	if *maxSize == 0 {
 		c.MaxSize = -1
-	}
-	req := &client.Request{URL: u}
-	if *idName != "" {
-		id, err := (identity.Store{Dir: e.paths.identities}).Get(*idName)
-		if err != nil {
-			return fail(exitFailure, err)
-		}
-		req.Certificate = &id.Certificate
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -115,8 +101,7 @@ func runFetch(e *env, args []string) int {
 		var changed *tofu.ChangedError
 		switch {
 		case errors.As(err, &changed):
-			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, run propus hosts forget %s and fetch again.",
-				changed, changed.Address))
+			return fail(exitCertChanged, changedAdvice(changed, "fetch"))
 		case errors.As(err, new(*client.URLError)):
 			return fail(exitUsage, err)
 		}

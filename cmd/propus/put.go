@@ -19,7 +19,6 @@ import (
 	"propus/browser/content"
 	"propus/browser/sanitize"
 	"propus/client"
-	"propus/client/identity"
 	"propus/tofu"
 )
 
@@ -103,22 +102,9 @@ func runPut(e *env, args []string) int {
 		}
 	}
 
-	hosts, err := tofu.Open(e.paths.knownHosts)
+	c, req, err := oneRequest(e, time.Duration(*timeout)*time.Millisecond, target, *idName)
 	if err != nil {
-		return fail(exitFailure, fmt.Errorf("%w (fix or move the file; propus will not overwrite it)", err))
-	}
-	d := time.Duration(*timeout) * time.Millisecond
-	c := &client.Client{
-		TrustCertificate: trustNotice(hosts, e.stderr),
-		DialTimeout:      d, HandshakeTimeout: d, HeaderTimeout: d, IdleTimeout: d,
-	}
-	req := &client.Request{URL: target}
-	if *idName != "" {
-		id, err := (identity.Store{Dir: e.paths.identities}).Get(*idName)
-		if err != nil {
-			return fail(exitFailure, err)
-		}
-		req.Certificate = &id.Certificate
+		return fail(exitFailure, err)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -128,8 +114,7 @@ func runPut(e *env, args []string) int {
 		var changed *tofu.ChangedError
 		switch {
 		case errors.As(err, &changed):
-			return fail(exitCertChanged, fmt.Errorf("%w\nIf you know the server changed its certificate, run propus hosts forget %s and upload again.",
-				changed, changed.Address))
+			return fail(exitCertChanged, changedAdvice(changed, "upload"))
 		case errors.As(err, new(*client.URLError)):
 			return fail(exitUsage, err)
 		case errors.As(err, new(*client.SizeError)), errors.As(err, new(*os.PathError)):
