@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"propus/browser/bookmarks"
+	"propus/browser/internal/golden"
 	"propus/testserver"
 )
 
@@ -195,13 +196,13 @@ func TestGoldenBookmarkDialogs(t *testing.T) {
 			d := newDriverOpts(t, size.w, size.h, Options{Bookmarks: bs}, s.URL+"/old")
 			d.waitFor("moved for good")
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("bookmark-moved-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("bookmark-moved-%dx%d", size.w, size.h), normalize(d.screen()))
 			d.press("esc")
 			d.waitFor("The new place")
 			d.press("B")
 			d.waitFor("Bookmark this page")
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("bookmark-add-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("bookmark-add-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}
 }

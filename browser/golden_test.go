@@ -1,11 +1,8 @@
 package browser
 
 import (
-	"flag"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,12 +10,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"propus/browser/content"
+	"propus/browser/internal/golden"
 	"propus/client"
 	"propus/testserver"
 	"propus/tofu"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fixture has every gemtext line type, wide and right-to-left text, a long
 // line and a word longer than any line, and preformatted art with alt text
@@ -58,43 +54,6 @@ func normalize(s string) string {
 	s = portRE.ReplaceAllString(s, "$1:PORT")
 	s = fpRE.ReplaceAllString(s, "SHA256:FP")
 	return dateRE.ReplaceAllString(s, "YYYY-MM-DD")
-}
-
-// golden compares got with testdata/name.golden, or rewrites the file
-// with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got == string(want) {
-		return
-	}
-	gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(gl), len(wl)) {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s: row %d differs:\n got %q\nwant %q\nwhole screen:\n%s", path, i, g, w, got)
-		}
-	}
-	t.Fatalf("%s differs", path)
 }
 
 // pages returns every screen of the tab's page, paging down with space
@@ -150,7 +109,7 @@ func TestGoldenFixture(t *testing.T) {
 			d := newDriver(t, size.w, size.h, false, ts.URL+"/fixture.gmi")
 			d.waitLoaded()
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("fixture-%dx%d", size.w, size.h), normalize(d.pages()))
+			golden.Check(t, fmt.Sprintf("fixture-%dx%d", size.w, size.h), normalize(d.pages()))
 		})
 	}
 }
@@ -182,7 +141,7 @@ func TestGoldenNoColor(t *testing.T) {
 		}
 		d.press("esc")
 	}
-	golden(t, "nocolor-80x24", normalize(strings.Join(screens, "\n~~~~ space ~~~~\n")))
+	golden.Check(t, "nocolor-80x24", normalize(strings.Join(screens, "\n~~~~ space ~~~~\n")))
 }
 
 func TestGoldenOverlays(t *testing.T) {
@@ -192,11 +151,11 @@ func TestGoldenOverlays(t *testing.T) {
 	d.waitLoaded()
 
 	d.press("?")
-	golden(t, "help-80x24", normalize(d.screen()))
+	golden.Check(t, "help-80x24", normalize(d.screen()))
 	d.press("esc")
 
 	d.press("O")
-	golden(t, "outline-80x24", normalize(d.screen()))
+	golden.Check(t, "outline-80x24", normalize(d.screen()))
 	d.press("esc")
 
 	d.press("i")
@@ -216,7 +175,7 @@ func TestGoldenOverlays(t *testing.T) {
 			t.Errorf("the info overlay lacks %q:\n%s", want, s)
 		}
 	}
-	golden(t, "info-80x24", normalize(s))
+	golden.Check(t, "info-80x24", normalize(s))
 	d.press("esc")
 	if d.m.dialogs.Len() != 0 {
 		t.Errorf("a key left the info overlay open (%T)", d.m.dialogs.Top())
@@ -231,11 +190,11 @@ func TestGoldenStatusPages(t *testing.T) {
 
 	d := newDriver(t, 80, 24, false, ts.URL+"/missing")
 	d.waitFor("There is no such page here")
-	golden(t, "status51-80x24", normalize(d.screen()))
+	golden.Check(t, "status51-80x24", normalize(d.screen()))
 
 	d = newDriver(t, 80, 24, false, "gemini://"+closedPort(t)+"/")
 	d.waitFor("Could not load the page")
-	golden(t, "refused-80x24", normalize(d.screen()))
+	golden.Check(t, "refused-80x24", normalize(d.screen()))
 }
 
 // fingerprint is the pin of the certificate ts presents now.

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"propus/browser/internal/golden"
 	"propus/client"
 	"propus/client/identity"
 	"propus/testserver"
@@ -384,10 +385,10 @@ func TestIdentityGolden(t *testing.T) {
 			d := newDriverOpts(t, size.w, size.h, opts, s.URL+"/private/")
 			d.waitFor("+ Create a new identity")
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("identity-picker-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("identity-picker-%dx%d", size.w, size.h), normalize(d.screen()))
 			d.press("n")
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("identity-form-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("identity-form-%dx%d", size.w, size.h), normalize(d.screen()))
 			if c := d.m.View().Cursor; c == nil || !strings.HasPrefix(strings.Split(d.screen(), "\n")[c.Position.Y], " ▶ Name") {
 				t.Errorf("the cursor is not on the name field: %+v", c)
 			}

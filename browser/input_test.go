@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"propus/browser/dialog"
+	"propus/browser/internal/golden"
 	"propus/client"
 	"propus/testserver"
 )
@@ -362,7 +363,7 @@ func TestInputGolden(t *testing.T) {
 				}
 				d.settle()
 				checkFrame(t, d.m.screen(), size.w, size.h)
-				golden(t, name, normalize(d.screen()))
+				golden.Check(t, name, normalize(d.screen()))
 			})
 		}
 	}

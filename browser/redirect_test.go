@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"propus/browser/internal/golden"
 	"propus/client"
 	"propus/testserver"
 )
@@ -257,7 +258,7 @@ func TestRedirectCrossHost(t *testing.T) {
 			d := newDriver(t, size.w, size.h, false, s.URL+"/")
 			d.waitFor("# Start")
 			d.pressThen(func() bool { return d.m.dialogs.Top() != nil }, "the redirect dialog", "1")
-			golden(t, fmt.Sprintf("redirect-cross-host-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("redirect-cross-host-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}
 	s.mu.Lock()

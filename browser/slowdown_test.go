@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"propus/browser/internal/golden"
 	"propus/client"
 	"propus/testserver"
 )
@@ -162,7 +163,7 @@ func TestGoldenSlowDown(t *testing.T) {
 			t.Parallel()
 			d := newDriver(t, size.w, size.h, false, s.URL+"/busy")
 			d.waitUntil(d.m.tab().SlowingDown, "the countdown") // which stands still: the clock is the driver's
-			golden(t, fmt.Sprintf("slowdown-countdown-%dx%d", size.w, size.h), normalize(d.screen()))
+			golden.Check(t, fmt.Sprintf("slowdown-countdown-%dx%d", size.w, size.h), normalize(d.screen()))
 		})
 	}
 }

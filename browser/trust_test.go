@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"propus/browser/dialog"
+	"propus/browser/internal/golden"
 	"propus/testserver"
 	"propus/tofu"
 )
@@ -350,7 +351,7 @@ func TestGoldenTrust(t *testing.T) {
 			path, hosts := openStore(t)
 			_, d, _, _ := changedSite(t, size.w, size.h, path, hosts)
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("trust-changed-%dx%d", size.w, size.h), normalizeHex(d.screen()))
+			golden.Check(t, fmt.Sprintf("trust-changed-%dx%d", size.w, size.h), normalizeHex(d.screen()))
 		})
 	}
 }
@@ -365,7 +366,7 @@ func TestGoldenKnownHosts(t *testing.T) {
 			d.openURL(knownHostsAddress)
 			d.waitFor("# Known hosts")
 			checkFrame(t, d.m.screen(), size.w, size.h)
-			golden(t, fmt.Sprintf("knownhosts-%dx%d", size.w, size.h), normalizeHex(d.pages()))
+			golden.Check(t, fmt.Sprintf("knownhosts-%dx%d", size.w, size.h), normalizeHex(d.pages()))
 		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"propus/browser/internal/golden"
 )
 
 // A 40×40 image with a transparent top-left quarter fills 20×10 cells:
@@ -21,8 +23,8 @@ func TestBlocksGolden(t *testing.T) {
 	}
 	checkWidths(t, p.Lines, 20)
 	text := strings.Join(p.Lines, "\n") + "\n"
-	golden(t, "blocks", ansi.Strip(text))
-	golden(t, "blocks-ansi", text)
+	golden.Check(t, "blocks", ansi.Strip(text))
+	golden.Check(t, "blocks-ansi", text)
 }
 
 // A small image stays small, and the lines are padded to the box.

@@ -1,49 +1,14 @@
 package render
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"propus/browser/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// golden compares got with testdata/name.golden (or writes it with -update).
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("%s: row %d differs:\n got %q\nwant %q", path, i, g, w)
-			}
-		}
-		t.Fatalf("%s differs", path)
-	}
-}
 
 // checkRows checks that out has exactly h rows, each at most w cells.
 func checkRows(t testing.TB, out string, w, h int) {
@@ -74,7 +39,7 @@ func TestGolden(t *testing.T) {
 			if ansi.Strip(out) != out {
 				t.Fatal("PlainStyles output holds escape sequences")
 			}
-			golden(t, fmt.Sprintf("fixture-%d", w), out)
+			golden.Check(t, fmt.Sprintf("fixture-%d", w), out)
 		})
 	}
 }
@@ -94,5 +59,5 @@ func TestGoldenMarks(t *testing.T) {
 	if ansi.Strip(out) != out {
 		t.Fatal("PlainStyles output holds escape sequences")
 	}
-	golden(t, "marks-60", out)
+	golden.Check(t, "marks-60", out)
 }
