@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -39,6 +40,8 @@ type driver struct {
 	timers   []timer       // set on the fake clock and not fired yet
 	before   string        // the screen before the last input (see waitFor)
 	watch    func()        // if set, called after each message the model handles
+	raw      []string      // what tea.Raw commands wrote to the terminal, in order
+	cleared  int           // how many times tea.ClearScreen cleared it
 }
 
 // result is what a command running in its goroutine hands back: a message
@@ -156,8 +159,8 @@ func (d *driver) receive(r result) {
 }
 
 // handle does with msg what Bubble Tea would: it runs batches and
-// sequences, keeps fake timers, drops spinner ticks and hands anything
-// else to the model.
+// sequences, keeps fake timers, drops spinner ticks, records raw output
+// and cleared screens, and hands anything else to the model.
 func (d *driver) handle(msg tea.Msg) {
 	if cmds, ok := sequenceCmds(msg); ok {
 		d.execSequence(cmds)
@@ -171,7 +174,13 @@ func (d *driver) handle(msg tea.Msg) {
 	case timerSet:
 		d.timers = append(d.timers, timer(msg))
 	case spinner.TickMsg:
+	case tea.RawMsg: // written to the terminal, and handed to Update too
+		d.raw = append(d.raw, fmt.Sprint(msg.Msg))
+		d.update(msg)
 	default:
+		if reflect.TypeOf(msg) == reflect.TypeOf(tea.ClearScreen()) {
+			d.cleared++
+		}
 		d.update(msg)
 	}
 }
