@@ -6,7 +6,9 @@ import (
 	"image"
 	"io"
 	"os"
+	"strings"
 	"time"
+	"weak"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -20,10 +22,14 @@ import (
 
 // Images: a followed link to an image is fetched whole (up to
 // picture.DefaultMaxBytes), decoded in a command, and shown in the page
-// area, scaled to fit, above a caption. The picture is rendered in
-// Update, never in View, because kitty and sixel write to the terminal
-// raw: syncPicture, after every Update, renders the active tab's picture
-// again when the page area or the mode changed.
+// area, scaled to fit, above a caption. View only draws the lines of a
+// picture rendered before: syncPicture, after every Update, has the
+// active tab's picture rendered again when the page area, the mode or
+// the cell size changed, and writes to the terminal what kitty and sixel
+// need raw. Half blocks render in Update (a few milliseconds); kitty and
+// sixel, which scale and encode up to half a second for a large photo,
+// in a command whose pictureMsg installs the picture, one rendering of
+// an image at a time.
 //
 // Kitty pictures are transmitted once (tea.Raw) and shown by placeholder
 // characters in the page's lines, so they come and go with the lines
@@ -51,10 +57,13 @@ const sixelDelay = 50 * time.Millisecond
 // picture on the screen.
 type pictures struct {
 	*picture.Detector
-	lastID   int              // the kitty image id given last
-	owner    [256]*tabs.Image // the image each kitty id was given to
-	onScreen *tabs.Image      // the picture in view after the last Update
-	sixelGen int              // bumped by every sixel drawing asked for
+	lastID    int                           // the kitty image id given last
+	owner     [256]weak.Pointer[tabs.Image] // the image each kitty id was given to
+	releases  [256]string                   // what frees the terminal's image of each id
+	onScreen  *tabs.Image                   // the picture in view after the last Update
+	installed *tabs.Image                   // the picture rendered anew since, if any
+	sixelOut  bool                          // a sixel is on the terminal
+	sixelGen  int                           // bumped by every sixel drawing asked for
 }
 
 // imageMsg: the body of an image arrived and was decoded (or not).
@@ -129,7 +138,7 @@ func (m *Model) showImage(t *tabs.Tab, msg imageMsg) tea.Cmd {
 // width cells: the picture's lines, then its caption and keys.
 func (m *Model) imageView(im *tabs.Image, width int) []string {
 	ks := m.shared.Keys
-	caption := im.Info.Caption() + " · " + ks.SavePage.Help().Key + " save · " + ks.OpenPage.Help().Key + " open outside"
+	caption := im.Caption() + " · " + ks.SavePage.Help().Key + " save · " + ks.OpenPage.Help().Key + " open outside"
 	lines := append([]string(nil), im.Picture.Lines...)
 	return append(lines, " "+m.shared.Styles.Page.AltText.Render(ansi.Truncate(caption, max(width-1, 1), "…")))
 }
@@ -141,32 +150,37 @@ func (m *Model) covered() bool {
 	return top != nil && !inline
 }
 
-// syncPicture renders the picture of the page in view when the page area
-// or the mode changed since it was last rendered, and returns the raw
-// output that goes with it: kitty's transmission now, a sixel after the
-// frame, and a cleared screen when a sixel leaves it. msg is the message
-// Update has just handled.
+// syncPicture renders the picture of the page in view again when the
+// page area, the mode or the cell size changed since it was last
+// rendered, and returns the raw output that goes with what it shows: a
+// sixel after the frame, and a cleared screen when a sixel leaves it.
+// msg is the message Update has just handled.
 func (m *Model) syncPicture(msg tea.Msg) tea.Cmd {
 	ps := &m.pics
 	var im *tabs.Image
 	if p := m.tab().Page; p != nil && p.Image.Shows() && !m.covered() {
 		im = p.Image
 	}
-	_, redraw := msg.(tea.WindowSizeMsg) // the screen is drawn anew
 	var cmds []tea.Cmd
 	if im != nil {
-		box := image.Pt(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight()-1)
-		if mode := ps.Mode(); !im.RenderedFor(box, mode) {
-			cmds = append(cmds, m.renderPicture(im, box, mode))
-			redraw = true
+		want := tabs.Target{
+			Box:  image.Pt(column(m.width, m.opts.ReadingWidth, m.opts.Center), m.pageHeight()-1),
+			Mode: ps.Mode(), Cell: ps.CellSize(),
+		}
+		if !im.RenderedFor(want) && !im.Rendering {
+			cmds = append(cmds, m.renderPicture(im, want))
 		}
 	}
+	_, resized := msg.(tea.WindowSizeMsg) // the screen is drawn anew
+	redraw := resized || im != nil && ps.installed == im
+	ps.installed = nil
 	prev := ps.onScreen
 	ps.onScreen = im
-	if prev != nil && prev.Mode == picture.Sixel && (prev != im || redraw) {
+	if ps.sixelOut && (prev != im || redraw) {
+		ps.sixelOut = false
 		cmds = append(cmds, tea.ClearScreen)
 	}
-	if im != nil && im.Mode == picture.Sixel && (prev != im || redraw) {
+	if im != nil && im.Rendered && im.Target.Mode == picture.Sixel && (prev != im || redraw) {
 		ps.sixelGen++
 		gen := ps.sixelGen
 		cmds = append(cmds, m.after(sixelDelay, func(time.Time) tea.Msg { return sixelMsg{im, gen} }))
@@ -174,50 +188,83 @@ func (m *Model) syncPicture(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// renderPicture renders im for box cells in mode, and returns the kitty
-// transmission (after the release of its previous rendering), if any.
-func (m *Model) renderPicture(im *tabs.Image, box image.Point, mode picture.Mode) tea.Cmd {
+// pictureMsg: a picture of im was rendered for target with kitty image
+// id id (err: it could not be).
+type pictureMsg struct {
+	im      *tabs.Image
+	target  tabs.Target
+	id      int
+	picture picture.Picture
+	err     error
+}
+
+// renderPicture renders im for target: half blocks at once (they take a
+// few milliseconds), kitty and sixel, which take up to half a second for
+// a large image, in a command that reports a pictureMsg.
+func (m *Model) renderPicture(im *tabs.Image, target tabs.Target) tea.Cmd {
 	ps := &m.pics
-	release := ""
-	if im.Rendered && im.Mode == picture.Kitty {
-		release = im.Picture.Release
-		if ps.owner[im.ID] == im {
-			ps.owner[im.ID] = nil
-		}
-	}
 	id := 1
-	if mode == picture.Kitty {
+	if target.Mode == picture.Kitty {
 		ps.lastID = ps.lastID%255 + 1
 		id = ps.lastID
-		if old := ps.owner[id]; old != nil {
+	}
+	img, opts := im.Decoded, ps.Options(id)
+	render := func() pictureMsg {
+		p, err := picture.Render(img, target.Mode, target.Box.X, target.Box.Y, opts)
+		return pictureMsg{im, target, id, p, err}
+	}
+	if target.Mode != picture.Kitty && target.Mode != picture.Sixel {
+		return m.installPicture(render())
+	}
+	im.Rendering = true
+	return func() tea.Msg { return render() }
+}
+
+// installPicture makes the picture of msg its image's, and returns the
+// raw output that goes with it: for kitty the release of the picture it
+// replaces and its transmission.
+func (m *Model) installPicture(msg pictureMsg) tea.Cmd {
+	ps, im := &m.pics, msg.im
+	if msg.err != nil && !errors.Is(msg.err, picture.ErrNoDrawing) {
+		m.flash("The picture could not be drawn: "+msg.err.Error(), true)
+	}
+	raw := ""
+	if im.Rendered && im.Target.Mode == picture.Kitty {
+		raw = im.Picture.Release
+		if ps.owner[im.ID].Value() == im {
+			ps.owner[im.ID], ps.releases[im.ID] = weak.Pointer[tabs.Image]{}, ""
+		}
+	}
+	if msg.target.Mode == picture.Kitty {
+		if old := ps.owner[msg.id].Value(); old != nil && old != im {
 			old.Rendered = false // the terminal's image of that id is about to be another's
 		}
-		ps.owner[id] = im
+		ps.owner[msg.id], ps.releases[msg.id] = weak.Make(im), msg.picture.Release
+		raw += msg.picture.Escape
 	}
-	p, err := picture.Render(im.Decoded, mode, box.X, box.Y, ps.Options(id))
-	if err != nil && !errors.Is(err, picture.ErrNoDrawing) {
-		m.flash("The picture could not be drawn: "+err.Error(), true)
+	im.Picture, im.Target, im.ID, im.Rendered, im.Rendering = msg.picture, msg.target, msg.id, true, false
+	ps.installed = im
+	if raw == "" {
+		return nil
 	}
-	im.Picture, im.Box, im.Mode, im.ID, im.Rendered = p, box, mode, id, true
-	if out := release + p.Escape; mode == picture.Kitty && out != "" {
-		return tea.Raw(out)
-	}
-	if release != "" {
-		return tea.Raw(release)
-	}
-	return nil
+	return tea.Raw(raw)
 }
 
 // drawSixel writes the sixel picture of msg when it is still the one in
 // view: at the top left of the picture's lines, the cursor saved and
 // restored around it so that Bubble Tea's idea of it stays true.
 func (m *Model) drawSixel(msg sixelMsg) tea.Cmd {
-	if msg.gen != m.pics.sixelGen || m.pics.onScreen != msg.im || msg.im.Mode != picture.Sixel {
+	if msg.gen != m.pics.sixelGen || m.pics.onScreen != msg.im || msg.im.Target.Mode != picture.Sixel {
 		return nil
 	}
+	m.pics.sixelOut = true
 	col := (m.width-column(m.width, m.opts.ReadingWidth, m.opts.Center))/2 + 1
 	return tea.Raw(ansi.SaveCursor + ansi.CursorPosition(col, 2) + msg.im.Picture.Escape + ansi.RestoreCursor)
 }
+
+// release is what frees every kitty image the terminal holds for
+// propus, written at quit; "" when it holds none.
+func (ps *pictures) release() string { return strings.Join(ps.releases[:], "") }
 
 // getenvFor returns os.Getenv, with NO_COLOR set when noColor is.
 func getenvFor(noColor bool) func(string) string {

@@ -247,7 +247,8 @@ func TestImageStaleReplyDropped(t *testing.T) {
 
 // In kitty mode the page holds placeholders and the transmission is
 // written raw, with a new image id on every rendering; a resize renders
-// again, and releases the picture it replaces.
+// again, and releases the picture it replaces; quitting releases the
+// last.
 func TestImageKitty(t *testing.T) {
 	t.Parallel()
 	s, _ := pictureSite(t)
@@ -273,6 +274,12 @@ func TestImageKitty(t *testing.T) {
 	d.press("esc")
 	if len(d.raw) != n+1 || !strings.ContainsRune(d.screen(), '\U0010EEEE') {
 		t.Errorf("the picture did not come back as it was: %d writes more", len(d.raw)-n-1)
+	}
+	// Quitting frees the image the terminal holds (the escape is wrapped
+	// for passthrough inside tmux).
+	d.press("q")
+	if len(d.raw) != n+2 || !strings.Contains(d.raw[n+1], "a=d,d=I,i=2,") {
+		t.Errorf("quitting wrote %q", d.raw[n+1:])
 	}
 }
 

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,9 +22,11 @@ import (
 	"propus/client"
 )
 
-// Update handles a message: the replies of loads (dropped here, in one
-// place, when stale), keys and mouse (to the dialog on top, if any), the
-// window's size, and what dialogs and commands report.
+// Update handles a message: the terminal's answers about pictures, the
+// replies of loads (dropped here, in one place, when stale), keys and
+// mouse (to the dialog on top, if any), the window's size, and what
+// dialogs and commands report; then it brings the picture in view up to
+// date (syncPicture).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.pics.Update(msg) {
 		return m, m.syncPicture(msg) // the mode may have changed
@@ -97,6 +100,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.flash("Identity choice kept for this run only: "+msg.err.Error(), true)
 		}
+	case pictureMsg:
+		return m.installPicture(msg)
 	case sixelMsg:
 		return m.drawSixel(msg)
 	case download.OpenedMsg:
@@ -396,7 +401,7 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 			m.flash("No program opens "+sanitize.Line(p.MIME)+": set one under [openers] in config.toml (\"*/*\" for everything)", true)
 		default:
 			name := content.FileName(p.URL, p.MIME)
-			m.flash("Opening "+sanitize.Line(name)+" with "+strings.Fields(opener)[0], false)
+			m.flash("Opening "+sanitize.Line(name)+" with "+filepath.Base(strings.Fields(opener)[0]), false)
 			ctx, cancel := m.loader.Context()
 			return download.OpenCopy(ctx, cancel, p.Bytes(), name, opener)
 		}
@@ -476,12 +481,16 @@ func (m *Model) quit() tea.Cmd {
 }
 
 // shutdown stops every load, download, opener and feed fetch (they all
-// run under the loader's context) and ends the program.
+// run under the loader's context), frees the terminal's kitty images and
+// ends the program.
 func (m *Model) shutdown() tea.Cmd {
 	for _, t := range m.tabs {
 		t.Stop()
 	}
 	m.loader.Close()
+	if r := m.pics.release(); r != "" {
+		return tea.Sequence(tea.Raw(r), tea.Quit) // the kitty images the terminal holds
+	}
 	return tea.Quit
 }
 

@@ -1,9 +1,11 @@
 package tabs
 
 import (
+	"fmt"
 	"image"
 	"strings"
 
+	"propus/browser/content"
 	"propus/browser/picture"
 	"propus/gemtext"
 )
@@ -17,19 +19,33 @@ type Image struct {
 	Info    picture.Info // its format, size in pixels and in bytes
 	Err     error        // why it could not be decoded
 
-	// Picture is Decoded rendered for Box cells (columns, rows) in Mode,
-	// with kitty image id ID; Rendered is false until then, and again
-	// once the terminal may have lost it (its id given to another).
-	Picture  picture.Picture
-	Box      image.Point
-	Mode     picture.Mode
-	ID       int
-	Rendered bool
+	// Picture is Decoded rendered for Target, with kitty image id ID.
+	// Rendered is false until then, and again once the terminal may have
+	// lost it (its id given to another); Rendering is true while a
+	// rendering is under way.
+	Picture   picture.Picture
+	Target    Target
+	ID        int
+	Rendered  bool
+	Rendering bool
 }
 
-// RenderedFor reports whether Picture is rendered for box cells in mode.
-func (im *Image) RenderedFor(box image.Point, mode picture.Mode) bool {
-	return im.Rendered && im.Box == box && im.Mode == mode
+// Target is what a picture is rendered for: Box cells (columns, rows), in
+// Mode, on a terminal whose cells are Cell pixels (zero: not known).
+type Target struct {
+	Box  image.Point
+	Mode picture.Mode
+	Cell image.Point
+}
+
+// RenderedFor reports whether Picture is rendered for t.
+func (im *Image) RenderedFor(t Target) bool { return im.Rendered && im.Target == t }
+
+// Caption describes the image in a few words: "PNG · 1200×800 · 340.0
+// KiB", its size in bytes said as the status line says it.
+func (im *Image) Caption() string {
+	i := im.Info
+	return fmt.Sprintf("%s · %d×%d · %s", i.Format, i.Width, i.Height, content.HumanSize(i.Bytes))
 }
 
 // Shows reports whether the page draws the picture (else its text).

@@ -95,7 +95,7 @@ func (p *Page) Info() []dialog.Field {
 	switch {
 	case p.Image.Shows():
 		add("Size", content.HumanSize(p.Size))
-		add("Image", p.Image.Info.Caption())
+		add("Image", p.Image.Caption())
 	case p.Image != nil:
 		add("Size", content.HumanSize(p.Size))
 		add("Image", "not shown: "+sanitize.Line(p.Image.Err.Error()))
