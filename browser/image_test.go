@@ -207,11 +207,11 @@ func TestImageRefused(t *testing.T) {
 	}
 }
 
-// A reply for an image the user has left behind is dropped: the page
-// followed next stays.
-func TestImageStaleReplyDropped(t *testing.T) {
-	t.Parallel()
-	sent, release := make(chan struct{}, 1), make(chan struct{})
+// slowImageSite serves an index that links to /slow.png, whose body
+// stops after 100 bytes (sent is signalled then) until release is
+// closed, and to /text.gmi.
+func slowImageSite(t *testing.T) (s *testserver.TestServer, sent, release chan struct{}) {
+	sent, release = make(chan struct{}, 1), make(chan struct{})
 	pngBytes := encoded(t, "png", gradient(40, 24))
 	mux := testserver.NewMux()
 	mux.HandleStrict("/", testserver.Page("text/gemini", "# Pictures\n=> /slow.png\n=> /text.gmi\n"))
@@ -227,21 +227,47 @@ func TestImageStaleReplyDropped(t *testing.T) {
 		}
 		w.Write(pngBytes[100:])
 	}))
-	s := testserver.NewServer(t, mux)
-	d := newDriverOpts(t, 80, 24, Options{Images: picture.Blocks}, s.URL+"/")
+	return testserver.NewServer(t, mux), sent, release
+}
+
+// followSlow follows the link to /slow.png and waits until its header is
+// in and its body is held back: the tab loads the image.
+func (d *driver) followSlow(s *testserver.TestServer, sent chan struct{}) {
+	d.t.Helper()
 	d.waitLoaded()
 	d.pressNoWait("1")
 	d.waitChan(sent, "the image's first bytes")
-	d.handleUntil(func() bool { return d.m.visits.has(s.URL + "/slow.png") }, "the image's header", false) // its body is held back
+	d.handleUntil(func() bool { return d.m.visits.has(s.URL + "/slow.png") }, "the image's header", false)
 	if tb := d.m.tab(); tb.Loading == "" || tb.Cancel == nil {
-		t.Fatalf("the tab is not loading the image: %q", tb.Loading)
+		d.t.Fatalf("the tab is not loading the image: %q", tb.Loading)
 	}
+}
+
+// A reply for an image the user has left behind is dropped: the page
+// followed next stays.
+func TestImageStaleReplyDropped(t *testing.T) {
+	t.Parallel()
+	s, sent, release := slowImageSite(t)
+	d := newDriverOpts(t, 80, 24, Options{Images: picture.Blocks}, s.URL+"/")
+	d.followSlow(s, sent)
 	d.pressNoWait("2")
 	close(release)
 	d.waitFor("# Just text")
 	d.settle()
 	if scr := d.screen(); !strings.Contains(scr, "# Just text") || strings.Contains(scr, "image") {
 		t.Errorf("the image's reply shows:\n%s", scr)
+	}
+}
+
+// Esc cancels an image that is arriving: the page before stays.
+func TestImageEscCancels(t *testing.T) {
+	t.Parallel()
+	s, sent, _ := slowImageSite(t)
+	d := newDriverOpts(t, 80, 24, Options{Images: picture.Blocks}, s.URL+"/")
+	d.followSlow(s, sent)
+	d.press("esc") // settles: the image's read ends, cancelled
+	if scr := d.screen(); !strings.Contains(scr, "# Pictures") || !strings.Contains(d.statusLine(), "Cancelled") || d.m.busy() {
+		t.Errorf("after esc:\n%s", scr)
 	}
 }
 
