@@ -2,6 +2,7 @@ package browser
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,8 @@ type driver struct {
 	before   string                  // the screen before the last input (see waitFor)
 	watch    func()                  // if set, called after each message the model handles
 	edit     func(path string) error // what "the editor" does to the file it is given
+	raw      []string                // what tea.Raw commands wrote to the terminal, in order
+	cleared  int                     // how many times tea.ClearScreen cleared it
 }
 
 // result is what a command running in its goroutine hands back: a message
@@ -168,8 +171,8 @@ func (d *driver) receive(r result) {
 }
 
 // handle does with msg what Bubble Tea would: it runs batches and
-// sequences, keeps fake timers, drops spinner ticks and hands anything
-// else to the model.
+// sequences, keeps fake timers, drops spinner ticks, records raw output
+// and cleared screens, and hands anything else to the model.
 func (d *driver) handle(msg tea.Msg) {
 	if cmds, ok := sequenceCmds(msg); ok {
 		d.execSequence(cmds)
@@ -183,7 +186,13 @@ func (d *driver) handle(msg tea.Msg) {
 	case timerSet:
 		d.timers = append(d.timers, timer(msg))
 	case spinner.TickMsg:
+	case tea.RawMsg: // written to the terminal, and handed to Update too
+		d.raw = append(d.raw, fmt.Sprint(msg.Msg))
+		d.update(msg)
 	default:
+		if reflect.TypeOf(msg) == reflect.TypeOf(tea.ClearScreen()) {
+			d.cleared++
+		}
 		d.update(msg)
 	}
 }

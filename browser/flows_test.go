@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"propus/browser/download"
+	"propus/browser/picture"
 	"propus/browser/render"
 	"propus/browser/tabs"
 	"propus/client"
@@ -923,7 +924,7 @@ func TestDownload(t *testing.T) {
 	mux.Handle("/pics/cat.png", testserver.Page("image/png", png))
 	s := newSite(t, mux)
 	dir := t.TempDir()
-	d := newDriverOpts(t, 80, 24, Options{DownloadDir: dir}, s.URL+"/")
+	d := newDriverOpts(t, 80, 24, Options{DownloadDir: dir, Images: picture.Off}, s.URL+"/")
 	d.waitLoaded()
 	d.press("1")
 	scr := d.waitFor("Not a page")

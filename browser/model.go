@@ -18,6 +18,7 @@ import (
 	"propus/browser/history"
 	"propus/browser/keys"
 	"propus/browser/load"
+	"propus/browser/picture"
 	"propus/browser/render"
 	"propus/browser/style"
 	"propus/browser/tabs"
@@ -53,6 +54,10 @@ type Options struct {
 	// Theme replaces colours of the built-in styles (an empty one keeps
 	// its built-in colour); NoColor wins over it.
 	Theme style.Theme
+	// Images is how a followed link to an image is shown (config.toml's
+	// [images] mode): picture.Auto asks the terminal; picture.Off, or
+	// NoColor, offers it for saving like any other file.
+	Images picture.Mode
 
 	// Redirects is the redirect policy: RedirectAuto (default) follows up
 	// to MaxRedirects hops within one scheme and host by itself and asks
@@ -132,6 +137,7 @@ type Model struct {
 	message  string // a word in the status line until the next key
 	msgError bool
 
+	pics       pictures // the terminal's pictures: how to draw them, the one in view
 	downloads  download.Set
 	closed     []*tabs.Tab // the tabs closed, the last last (W reopens)
 	ids        idents
@@ -167,6 +173,7 @@ func New(opts Options, urls ...string) *Model {
 		exec:    tea.ExecProcess,
 		tokens:  map[string]string{},
 	}
+	m.pics.Detector = picture.NewDetector(opts.Images, getenvFor(opts.NoColor))
 	m.ids = idents{store: opts.Identities, scopes: opts.Scopes}
 	if m.ids.scopes == nil {
 		m.ids.scopes, m.ids.inMemory = &identity.Scopes{}, true
@@ -219,10 +226,10 @@ func (m *Model) newTab() *tabs.Tab {
 	return &tabs.Tab{ID: m.nextID}
 }
 
-// Init asks for the terminal's background colour and starts the first
-// loads.
+// Init asks for the terminal's background colour and what pictures it
+// draws, and starts the first loads.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.pics.Query()}
 	if m.opts.Feeds != nil && m.opts.FeedsRefresh > 0 {
 		cmds = append(cmds, dialog.Report(feedsDueMsg{}))
 	}

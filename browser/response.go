@@ -81,6 +81,8 @@ func (m *Model) loaded(t *tabs.Tab, msg tea.Msg) tea.Cmd {
 		return m.chunk(t, msg)
 	case load.ErrMsg:
 		return m.loadFailed(t, msg)
+	case imageMsg:
+		return m.showImage(t, msg)
 	case filledMsg:
 		if t.Page != nil && t.Page.URL == nil {
 			m.show(t, tabs.LocalPage(nil, t.Page.Address, msg.text))
@@ -142,6 +144,9 @@ func (m *Model) header(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 		t.Cancel = nil
 		m.dialogs.Push(download.AskCharset(m.shared, h.Resp, h.Charset, content.FileName(h.URL, h.MIME), m.opts.DownloadDir, charsetTag{h}))
 		return nil
+	case c == client.StatusSuccess && h.Kind == content.Downloadable && m.showsImages(h.MIME):
+		t.Loading = t.Shown(h.URL) // until the picture is in; Esc cancels
+		return fetchImage(h)
 	case c == client.StatusSuccess && h.Kind == content.Downloadable:
 		t.Cancel = nil
 		m.dialogs.Push(download.Ask(m.shared, h.Resp, content.FileName(h.URL, h.MIME), h.MIME, m.opts.DownloadDir, m.opts.Openers))
@@ -172,7 +177,7 @@ func (m *Model) showResponse(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 	var p *tabs.Page
 	if h.Status.Class() == client.StatusSuccess {
 		p = tabs.NewPage(h.URL, h.URL.String())
-		p.Loading = true
+		p.Loading = h.Stream != nil // an image's body is in already
 	} else {
 		p = tabs.LocalPage(h.URL, h.URL.String(), about.StatusText(h.Status, h.Meta))
 		t.Cancel = nil

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,19 +22,33 @@ import (
 	"propus/client"
 )
 
-// Update handles a message: the replies of loads (dropped here, in one
-// place, when stale), keys and mouse (to the dialog on top, if any), the
-// window's size, and what dialogs and commands report.
+// Update handles a message: the terminal's answers about pictures, the
+// replies of loads (dropped here, in one place, when stale), keys and
+// mouse (to the dialog on top, if any), the window's size, and what
+// dialogs and commands report; then it brings the picture in view up to
+// date (syncPicture).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.pics.Update(msg) {
+		return m, m.syncPicture(msg) // the mode may have changed
+	}
+	cmd := m.update(msg)
+	if sync := m.syncPicture(msg); sync != nil {
+		cmd = tea.Batch(cmd, sync)
+	}
+	return m, cmd
+}
+
+// update is Update but for the terminal's answers and the pictures.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if k, ok := loadKeyOf(msg); ok {
 		t := m.current(k)
 		if t == nil {
 			if d, ok := msg.(load.Discarder); ok {
 				d.Discard()
 			}
-			return m, nil
+			return nil
 		}
-		return m, m.loaded(t, msg)
+		return m.loaded(t, msg)
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -41,10 +56,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.restyle(msg.IsDark())
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
 		if m.dialogs.Len() > 0 {
-			return m, m.dialogs.Update(msg) // the dialog's, or nobody's: never the page under it
+			return m.dialogs.Update(msg) // the dialog's, or nobody's: never the page under it
 		}
 		if p := m.tab().Page; p != nil {
 			if c, ok := msg.(tea.MouseClickMsg); ok { // to the column's cells
@@ -52,20 +67,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				msg = c
 			}
 			if n := p.Clicked(msg, m.pageHeight()); n > 0 {
-				return m, m.follow(n, false)
+				return m.follow(n, false)
 			}
 		}
 	case spinner.TickMsg:
 		if m.busy() {
 			var cmd tea.Cmd
 			m.spinner, cmd = m.spinner.Update(msg)
-			return m, cmd
+			return cmd
 		}
 	case feedsDueMsg:
-		return m, tea.Batch(m.act(m.about.RefreshFeeds(true)), m.after(m.opts.FeedsRefresh, func(time.Time) tea.Msg { return feedsDueMsg{} }))
+		return tea.Batch(m.act(m.about.RefreshFeeds(true)), m.after(m.opts.FeedsRefresh, func(time.Time) tea.Msg { return feedsDueMsg{} }))
 	case downloadTickMsg:
 		if m.downloads.Len() > 0 {
-			return m, m.after(100*time.Millisecond, func(time.Time) tea.Msg { return downloadTickMsg{} })
+			return m.after(100*time.Millisecond, func(time.Time) tea.Msg { return downloadTickMsg{} })
 		}
 	case download.StartMsg:
 		ctx, cancel := m.loader.Context()
@@ -73,18 +88,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.downloads.Len() == 1 {
 			cmds = append(cmds, dialog.Report(downloadTickMsg{}))
 		}
-		return m, tea.Batch(cmds...)
+		return tea.Batch(cmds...)
 	case download.DoneMsg:
 		m.flash(m.downloads.Done(msg))
 	case download.OpenMsg:
 		ctx, cancel := m.loader.Context()
-		return m, download.Open(ctx, cancel, msg.Command, msg.Target)
+		return download.Open(ctx, cancel, msg.Command, msg.Target)
 	case about.Changed:
-		return m, m.aboutChanged(msg)
+		return m.aboutChanged(msg)
 	case scopesSavedMsg:
 		if msg.err != nil {
 			m.flash("Identity choice kept for this run only: "+msg.err.Error(), true)
 		}
+	case pictureMsg:
+		return m.installPicture(msg)
+	case sixelMsg:
+		return m.drawSixel(msg)
 	case download.OpenedMsg:
 		if msg.Err != nil {
 			m.flash(msg.Err.Error(), true)
@@ -93,13 +112,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.quitAnyway = true
 			m.flash("Session not saved (press q again to quit without it): "+msg.err.Error(), true)
-			return m, nil
+			return nil
 		}
-		return m, m.shutdown()
+		return m.shutdown()
 	default:
-		return m, m.reported(msg)
+		return m.reported(msg)
 	}
-	return m, nil
+	return nil
 }
 
 // loadKeyOf returns the load a message belongs to: a load's reply, or a
@@ -360,18 +379,31 @@ func (m *Model) pageKey(t *tabs.Tab, p *tabs.Page, msg tea.KeyPressMsg) tea.Cmd 
 			m.flash("This page has no headings", false)
 		}
 	case key.Matches(msg, ks.Source):
+		if p.Image != nil {
+			m.flash("An image has no source to show: "+ks.SavePage.Help().Key+" saves it, "+ks.OpenPage.Help().Key+" opens it with another program", false)
+			return nil
+		}
 		p.ShowSource = !p.ShowSource
 	case key.Matches(msg, ks.Info):
 		m.dialogs.Push(dialog.NewInfo(m.shared, p.Info()))
-	case key.Matches(msg, ks.SavePage):
+	case key.Matches(msg, ks.SavePage), key.Matches(msg, ks.OpenPage):
+		save := key.Matches(msg, ks.SavePage)
+		opener := m.openerFor(p.MIME)
 		switch {
 		case p.URL == nil || p.Status.Class() != client.StatusSuccess:
-			m.flash("Only a page a server sent can be saved", true)
+			m.flash(map[bool]string{true: "Only a page a server sent can be saved", false: "Only a page a server sent can be opened outside"}[save], true)
 		case p.Loading:
-			m.flash("The page is still arriving: save it once it is in", true)
-		default:
+			m.flash("The page is still arriving: "+map[bool]string{true: "save", false: "open"}[save]+" it once it is in", true)
+		case save:
 			ctx, cancel := m.loader.Context()
 			return download.Save(ctx, cancel, p.Bytes(), m.opts.DownloadDir, content.FileName(p.URL, p.MIME))
+		case opener == "":
+			m.flash("No program opens "+sanitize.Line(p.MIME)+": set one under [openers] in config.toml (\"*/*\" for everything)", true)
+		default:
+			name := content.FileName(p.URL, p.MIME)
+			m.flash("Opening "+sanitize.Line(name)+" with "+filepath.Base(strings.Fields(opener)[0]), false)
+			ctx, cancel := m.loader.Context()
+			return download.OpenCopy(ctx, cancel, p.Bytes(), name, opener)
 		}
 	case key.Matches(msg, ks.Copy):
 		target := p.Address
@@ -449,12 +481,16 @@ func (m *Model) quit() tea.Cmd {
 }
 
 // shutdown stops every load, download, opener and feed fetch (they all
-// run under the loader's context) and ends the program.
+// run under the loader's context), frees the terminal's kitty images and
+// ends the program.
 func (m *Model) shutdown() tea.Cmd {
 	for _, t := range m.tabs {
 		t.Stop()
 	}
 	m.loader.Close()
+	if r := m.pics.release(); r != "" {
+		return tea.Sequence(tea.Raw(r), tea.Quit) // the kitty images the terminal holds
+	}
 	return tea.Quit
 }
 
@@ -465,4 +501,12 @@ func parentPath(p string) string {
 		return p[:i+1]
 	}
 	return "/"
+}
+
+// openerFor is the command that opens a body of type mime outside: the
+// opener of the type, of its family, or of everything; "" when none is
+// set.
+func (m *Model) openerFor(mime string) string {
+	family, _, _ := strings.Cut(mime, "/")
+	return m.opts.Openers.For(mime, family+"/*", "*/*")
 }

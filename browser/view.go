@@ -10,6 +10,7 @@ import (
 
 	"propus/browser/dialog"
 	"propus/browser/sanitize"
+	"propus/browser/tabs"
 )
 
 // View draws the screen: the tab and URL bar, the page (or the dialog on
@@ -92,15 +93,11 @@ func (m *Model) bodyView() []string {
 	if _, inline := top.(dialog.Inline); top != nil && !inline {
 		lines = top.View(m.width, h)
 	} else if p := m.tab().Page; p != nil {
-		v := p.ShownView(m.shared.Styles.Page, m.opts.ReadingWidth)
 		w := column(m.width, m.opts.ReadingWidth, m.opts.Center)
-		v.Resize(w, h)
-		lines = strings.Split(v.Render(), "\n")
-		// The line that has begun to arrive shows below the last whole one.
-		if p.Loading && !p.ShowSource && p.Stream != nil && v.Filled() < len(lines) {
-			if part := sanitize.Line(p.Stream.Partial()); part != "" {
-				lines[v.Filled()] = " " + m.shared.Styles.Status.Render(part)
-			}
+		if p.Image.Shows() {
+			lines = m.imageView(p.Image, w)
+		} else {
+			lines = m.pageView(p, w, h)
 		}
 		if pad := strings.Repeat(" ", (m.width-w)/2); pad != "" {
 			for i := range lines {
@@ -117,6 +114,20 @@ func (m *Model) bodyView() []string {
 		}
 	}
 	return out
+}
+
+// pageView is the document of page p in a column of w×h cells.
+func (m *Model) pageView(p *tabs.Page, w, h int) []string {
+	v := p.ShownView(m.shared.Styles.Page, m.opts.ReadingWidth)
+	v.Resize(w, h)
+	lines := strings.Split(v.Render(), "\n")
+	// The line that has begun to arrive shows below the last whole one.
+	if p.Loading && !p.ShowSource && p.Stream != nil && v.Filled() < len(lines) {
+		if part := sanitize.Line(p.Stream.Partial()); part != "" {
+			lines[v.Filled()] = " " + m.shared.Styles.Status.Render(part)
+		}
+	}
+	return lines
 }
 
 // statusView is the status line: a prompt when one is open, else the

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -375,5 +376,38 @@ func TestResumptionKeepsIdentitiesApart(t *testing.T) {
 	}
 	if !ex[1].DidResume || !ex[4].DidResume {
 		t.Error("sessions with the same identity were not resumed")
+	}
+}
+
+// A context cancelled between two reads of the body ends the next read at
+// once, even when the cancellation acted on the connection before that
+// read set its idle deadline.
+func TestContextCancelBetweenReads(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	f := newFixture(t, func(tc *tls.Conn, _ net.Conn, _ string) {
+		tc.Write([]byte("20 text/plain\r\nfirst"))
+		<-release
+	})
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		c := Client{IdleTimeout: 10 * time.Second}
+		resp, err := c.Get(ctx, f.url("/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadAtLeast(resp.Body, make([]byte, 5), 5); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		for range 100 {
+			runtime.Gosched() // let the cancellation act on the connection first
+		}
+		start := time.Now()
+		_, err = resp.Body.Read(make([]byte, 10))
+		if !errors.Is(err, context.Canceled) || time.Since(start) > c.IdleTimeout/2 {
+			t.Fatalf("read after cancel: %v after %v, want the context's error at once", err, time.Since(start))
+		}
+		resp.Body.Close()
 	}
 }

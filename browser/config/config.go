@@ -19,6 +19,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 
 	"propus/browser/keys"
+	"propus/browser/picture"
 	"propus/browser/style"
 )
 
@@ -70,6 +71,11 @@ type Config struct {
 	// feeds by itself, in the background (the first time at start); 0
 	// never. Default 60.
 	FeedsRefresh int
+	// [images] mode: how a followed link to an image is shown: "auto"
+	// (kitty placeholders, sixel or half blocks, as the terminal
+	// answers), "kitty", "sixel", "blocks", or "off" (offered for saving,
+	// as any file). Default "auto". NO_COLOR gives "off".
+	Images picture.Mode
 	// [theme] accent, bar, dim, …: colours in place of the built-in ones,
 	// each "#rrggbb", "#rgb", an ANSI number "0" to "255" or a name ("blue", "brightred");
 	// style.ThemeKeys lists the keys. Default "" each (the built-in
@@ -198,7 +204,7 @@ func lookup(doc map[string]any, path []string) (any, bool) {
 	return v, true
 }
 
-var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true, "theme": true, "feeds": true}
+var tables = map[string]bool{"keys": true, "timeouts": true, "openers": true, "redirects": true, "slow_down": true, "theme": true, "feeds": true, "images": true}
 
 // apply sets the key at path to v, or says why it cannot. A table given
 // inline (timeouts = {connect = "5s"}) has its keys applied here.
@@ -385,6 +391,19 @@ func (c *Config) applyTable(table, k string, v any) error {
 			}
 			return err
 		}
+	case "images":
+		if k == "mode" {
+			s, err := str(name, v)
+			if err != nil {
+				return err
+			}
+			m, err := picture.ParseMode(s)
+			if err != nil {
+				return fmt.Errorf("%s must be \"auto\", \"kitty\", \"sixel\", \"blocks\" or \"off\" (not %q)", name, s)
+			}
+			c.Images = m
+			return nil
+		}
 	case "slow_down":
 		switch k {
 		case "max_delay":
@@ -473,6 +492,8 @@ func (c Config) WriteTOML(w io.Writer) error {
 	p("# The most hops of one redirect chain followed (1 to 20); past them propus\n# stops and shows the chain. Default %d.\nmax = %d\n\n", d.Redirects.Max, c.Redirects.Max)
 	p("# The feeds (about:feeds).\n[feeds]\n")
 	p("# How often, in minutes, the feeds refresh by themselves in the background (the first time at start); 0 never. Default %d.\nrefresh = %d\n\n", d.FeedsRefresh, c.FeedsRefresh)
+	p("# Following a link to an image (PNG, JPEG, GIF, WebP).\n[images]\n")
+	p("# How it is shown: \"auto\" (kitty placeholders, sixel or half blocks, as the\n# terminal answers), \"kitty\", \"sixel\", \"blocks\", or \"off\" (offered for\n# saving like any file). NO_COLOR gives \"off\". Default %s.\nmode = %s\n\n", quote(d.Images.String()), quote(c.Images.String()))
 	p("# Retrying after 44 SLOW DOWN.\n[slow_down]\n")
 	p("# The longest single wait. Default %s.\nmax_delay = %s\n", quote(d.SlowDown.MaxDelay.String()), quote(c.SlowDown.MaxDelay.String()))
 	p("# Retries before giving up (1 to 100). Default %d.\nretries = %d\n\n", d.SlowDown.Retries, c.SlowDown.Retries)

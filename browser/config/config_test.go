@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"propus/browser/picture"
 	"propus/browser/style"
 )
 
@@ -44,6 +45,9 @@ https = "firefox %s"
 [keys]
 back = "H, backspace"
 
+[images]
+mode = " Sixel "
+
 [theme]
 accent = "#5fafff"
 link = "#ABC"
@@ -65,6 +69,7 @@ heading1 = ""
 	want.SlowDown = SlowDown{MaxDelay: 10 * time.Second, Retries: 2}
 	want.Openers = map[string]string{"image/*": "feh %s", "https": "firefox %s"}
 	want.Keys = map[string][]string{"back": {"H", "backspace"}}
+	want.Images = picture.Sixel
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}
@@ -112,6 +117,10 @@ background = "#000000"
 accent = 12
 ok = "#0a0"
 theme.dim = "#fff"
+
+[images]
+mode = "ascii"
+size = 3
 `))
 	want := []string{
 		`config.toml:2: unknown key "colour"`,
@@ -126,6 +135,8 @@ theme.dim = "#fff"
 		`config.toml:20: unknown key "theme.background"`,
 		`config.toml:21: theme.accent must be a string (not 12)`,
 		`config.toml:23: unknown key "theme.theme.dim"`,
+		`config.toml:26: images.mode must be "auto", "kitty", "sixel", "blocks" or "off" (not "ascii")`,
+		`config.toml:27: unknown key "images.size"`,
 	}
 	if len(errs) != len(want) {
 		t.Fatalf("errors: %v", errs)
@@ -137,7 +148,7 @@ theme.dim = "#fff"
 	}
 	if c.Home != "gemini://good/" || c.Timeouts.Idle != 2*time.Second || c.ReadingWidth != 100 ||
 		c.Timeouts.Connect != Default().Timeouts.Connect || c.Redirects != Default().Redirects ||
-		c.Theme != (style.Theme{OK: "#0a0"}) {
+		c.Theme != (style.Theme{OK: "#0a0"}) || c.Images != picture.Auto {
 		t.Errorf("good values not applied or bad ones not dropped: %+v", c)
 	}
 }
@@ -153,6 +164,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		c.Redirects = Redirects{Policy: "never", Max: 20}
 		c.Theme = style.Theme{Accent: "#123456", Bar: "236", Dim: "#AbC", Preformatted: "0", ExternalLink: "#00ff00"}
 		c.SlowDown.Retries = 9
+		c.Images = picture.Off
 		c.Openers = map[string]string{"image/*": "feh %s", "gemini": "x\ty"}
 		c.Keys = map[string][]string{"quit": {"Q"}, "back": {"H", "backspace"}}
 		return c
@@ -173,7 +185,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		}
 		// Every key of the tables added later is there, after its comment
 		// with its default.
-		keys := []string{"max", "policy"}
+		keys := []string{"max", "policy", "mode"}
 		for _, k := range style.ThemeKeys() {
 			keys = append(keys, k.Name)
 		}

@@ -8,6 +8,7 @@ package download
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"sync/atomic"
 
@@ -116,6 +117,26 @@ func Open(ctx context.Context, cancel context.CancelFunc, command, target string
 	return func() tea.Msg {
 		defer cancel()
 		return OpenedMsg{content.Open(ctx, command, target, false)}
+	}
+}
+
+// OpenCopy returns the command that writes body (a page as received) to
+// a new directory under the system's temporary one as name, and starts
+// command on that file, under ctx (which cancel ends once it has
+// started); it reports with an OpenedMsg. The copy stays for the program
+// to read: the system's temporary directory is its to clean.
+func OpenCopy(ctx context.Context, cancel context.CancelFunc, body []byte, name, command string) tea.Cmd {
+	return func() tea.Msg {
+		defer cancel()
+		dir, err := os.MkdirTemp("", "propus-")
+		if err != nil {
+			return OpenedMsg{err}
+		}
+		path, err := content.Download(ctx, bytes.NewReader(body), dir, name, nil)
+		if err != nil {
+			return OpenedMsg{err}
+		}
+		return OpenedMsg{content.Open(ctx, command, path, false)}
 	}
 }
 

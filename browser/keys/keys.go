@@ -21,7 +21,7 @@ type KeyMap struct {
 	NextLink, PrevLink, Follow, FollowNewTab             key.Binding
 	Open, Edit, Back, Forward, Reload, Up1, Root         key.Binding
 	Search, NextMatch, PrevMatch, Outline, Source, Info  key.Binding
-	Copy, SavePage, Bookmark, Subscribe, Feeds           key.Binding
+	Copy, SavePage, OpenPage, Bookmark, Subscribe, Feeds key.Binding
 	Bookmarks, History                                   key.Binding
 	EditPage, UploadFile                                 key.Binding
 	NewTab, CloseTab, ReopenTab, NextTab, PrevTab        key.Binding
@@ -90,6 +90,7 @@ func DefaultKeyMap() KeyMap {
 		Info:         b([]string{"i"}, "i", "page info"),
 		Copy:         b([]string{"y"}, "y", "copy URL"),
 		SavePage:     b([]string{"s"}, "s", "save page to downloads"),
+		OpenPage:     b([]string{"v"}, "v", "open with a program"),
 		Bookmark:     b([]string{"B"}, "B", "bookmark page"),
 		Subscribe:    b([]string{"S"}, "S", "subscribe to feed"),
 		Feeds:        b([]string{"F"}, "F", "feeds"),
@@ -141,7 +142,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Down, k.Up, k.PageDown, k.PageUp, k.Top, k.Bottom, k.Left, k.Right},
 		{k.NextLink, k.PrevLink, k.Follow, k.FollowNewTab, k.Open, k.Edit, k.Back, k.Forward, k.Reload, k.Up1, k.Root},
-		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy, k.SavePage},
+		{k.Search, k.NextMatch, k.PrevMatch, k.Outline, k.Source, k.Info, k.Copy, k.SavePage, k.OpenPage},
 		{k.Bookmark, k.Bookmarks, k.History, k.Subscribe, k.Feeds, k.EditPage, k.UploadFile},
 		{k.NewTab, k.CloseTab, k.ReopenTab, k.NextTab, k.PrevTab, k.Cancel, k.Help, k.Quit},
 	}
@@ -156,7 +157,7 @@ func (k *KeyMap) actions() map[string]*key.Binding {
 		"follow_new_tab": &k.FollowNewTab, "open": &k.Open, "edit_url": &k.Edit, "back": &k.Back,
 		"forward": &k.Forward, "reload": &k.Reload, "up_level": &k.Up1, "root": &k.Root,
 		"search": &k.Search, "next_match": &k.NextMatch, "prev_match": &k.PrevMatch,
-		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy, "save_page": &k.SavePage,
+		"outline": &k.Outline, "source": &k.Source, "info": &k.Info, "copy": &k.Copy, "save_page": &k.SavePage, "open_page": &k.OpenPage,
 		"bookmark": &k.Bookmark, "bookmarks": &k.Bookmarks, "history": &k.History,
 		"subscribe": &k.Subscribe, "feeds": &k.Feeds, "edit_page": &k.EditPage, "upload_file": &k.UploadFile, "new_tab": &k.NewTab, "close_tab": &k.CloseTab, "reopen_tab": &k.ReopenTab,
 		"next_tab": &k.NextTab, "prev_tab": &k.PrevTab, "cancel": &k.Cancel,

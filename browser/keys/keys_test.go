@@ -21,7 +21,7 @@ func TestKeyMapOverride(t *testing.T) {
 		!slices.Equal(m.FollowRedirect.Keys(), []string{"F"}) || m.FollowRedirect.Help().Key != "F" {
 		t.Errorf("With: quit = %v, follow_redirect = %v", m.Quit.Keys(), m.FollowRedirect.Keys())
 	}
-	if len(Actions()) != 64 {
+	if len(Actions()) != 65 {
 		t.Errorf("Actions() = %d %v", len(Actions()), Actions())
 	}
 }

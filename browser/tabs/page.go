@@ -50,6 +50,7 @@ type Page struct {
 	Trust tofu.Result
 
 	Stream *load.Stream // the body (still arriving, or arrived)
+	Image  *Image       // an image: shown in place of Doc when it decoded
 	text   []byte       // the gemtext of a page made here
 
 	source     *render.Document // built on \, from sourceOf bytes
@@ -79,6 +80,9 @@ func LocalPage(u *url.URL, address, text string) *Page {
 // Bytes is the page's body as received (so far, while it streams),
 // before charset decoding; for a page made here, its gemtext.
 func (p *Page) Bytes() []byte {
+	if p.Image != nil {
+		return p.Image.Body
+	}
 	if p.Stream != nil {
 		return p.Stream.Raw()
 	}

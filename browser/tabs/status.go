@@ -92,7 +92,16 @@ func (p *Page) Info() []dialog.Field {
 	if p.Lang != "" {
 		add("Language", sanitize.Line(p.Lang))
 	}
-	add("Size", fmt.Sprintf("%s, %d lines, %d links", content.HumanSize(p.Size), p.Doc.Len(), p.Doc.Links()))
+	switch {
+	case p.Image.Shows():
+		add("Size", content.HumanSize(p.Size))
+		add("Image", p.Image.Caption())
+	case p.Image != nil:
+		add("Size", content.HumanSize(p.Size))
+		add("Image", "not shown: "+sanitize.Line(p.Image.Err.Error()))
+	default:
+		add("Size", fmt.Sprintf("%s, %d lines, %d links", content.HumanSize(p.Size), p.Doc.Len(), p.Doc.Links()))
+	}
 	if p.Truncated {
 		add("", "the body ended without TLS close_notify: it may be truncated")
 	}

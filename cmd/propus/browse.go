@@ -172,7 +172,8 @@ func optionsFromConfig(cfg config.Config, p paths) browser.Options {
 		FeedsRefresh: time.Duration(cfg.FeedsRefresh) * time.Minute,
 		MaxRedirects: cfg.Redirects.Max,
 		Keys:         cfg.Keys,
-		Theme:        cfg.Theme, // NO_COLOR, set by the caller, wins over it
+		Theme:        cfg.Theme,  // NO_COLOR, set by the caller, wins over it
+		Images:       cfg.Images, // and over this
 		// The session is saved at every quit; it is reopened when the
 		// config says so and no URL is given.
 		Session:        p.session,

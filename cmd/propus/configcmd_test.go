@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"propus/browser/config"
+	"propus/browser/picture"
 )
 
 func TestConfigCommand(t *testing.T) {
@@ -43,9 +44,10 @@ func TestOptionsFromConfig(t *testing.T) {
 	cfg.Timeouts.Connect = 3 * time.Second
 	cfg.Openers = map[string]string{"image/*": "feh %s"}
 	cfg.ClipboardWrites = false
+	cfg.Images = picture.Sixel
 	opts := optionsFromConfig(cfg, paths{downloads: "/dl"})
 	if opts.Client.MaxSize != -1 || opts.Client.DialTimeout != 3*time.Second || opts.DownloadDir != "/dl" ||
-		opts.Openers["image/*"] != "feh %s" || !opts.NoClipboard || opts.SlowDown.Retries != 5 {
+		opts.Openers["image/*"] != "feh %s" || !opts.NoClipboard || opts.SlowDown.Retries != 5 || opts.Images != picture.Sixel {
 		t.Errorf("options: %+v, client %+v", opts, opts.Client)
 	}
 	cfg.RestoreSession = false
