@@ -36,12 +36,7 @@ func (b *body) Read(p []byte) (int, error) {
 	if b.max > 0 && int64(len(p)) > b.max-b.n+1 {
 		p = p[:b.max-b.n+1] // one byte past the cap tells "too large"
 	}
-	b.conn.SetReadDeadline(time.Now().Add(b.idle))
-	if b.ctx.Err() != nil {
-		// Cancelled before that deadline was set, which undid the past one
-		// the cancellation set: set it again.
-		b.conn.SetReadDeadline(time.Unix(1, 0))
-	}
+	setDeadline(b.ctx, b.conn.SetReadDeadline, time.Now().Add(b.idle))
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	if b.max > 0 && b.n > b.max {

@@ -115,13 +115,13 @@ func (c *Client) roundTrip(ctx context.Context, req *Request, u *url.URL, line s
 	}
 
 	d := orDefault(c.HandshakeTimeout, DefaultHandshakeTimeout)
-	conn.SetDeadline(time.Now().Add(d))
+	setDeadline(ctx, conn.SetDeadline, time.Now().Add(d))
 	if err := conn.HandshakeContext(ctx); err != nil {
 		return fail(c.wrap(ctx, err, fmt.Sprintf("the TLS handshake with %s did not finish within %s", address, d), StageHandshake, address, 0))
 	}
 
 	d = orDefault(c.HeaderTimeout, DefaultHeaderTimeout)
-	conn.SetDeadline(time.Now().Add(d))
+	setDeadline(ctx, conn.SetDeadline, time.Now().Add(d))
 	br := bufio.NewReaderSize(conn, 16<<10)
 	var status Status
 	var meta string
@@ -155,6 +155,17 @@ func (c *Client) roundTrip(ctx context.Context, req *Request, u *url.URL, line s
 		idle: orDefault(c.IdleTimeout, DefaultIdleTimeout), max: max, stop: stop, client: c}
 	resp.Body = resp.body
 	return resp, nil
+}
+
+// setDeadline sets a deadline of a connection whose context's
+// cancellation sets a past one (context.AfterFunc): to t, or again to the
+// past when the context is done, since a cancellation that came before
+// would otherwise be undone and the next read or write wait until t.
+func setDeadline(ctx context.Context, set func(time.Time) error, t time.Time) {
+	set(t)
+	if ctx.Err() != nil {
+		set(time.Unix(1, 0))
+	}
 }
 
 // Get fetches rawURL with the client.

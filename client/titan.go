@@ -199,7 +199,7 @@ func (c *Client) sendUpload(ctx context.Context, conn *tls.Conn, raw net.Conn, b
 	case err == nil || ctx.Err() == nil && !isTimeout(err) && !errors.Is(err, errStopped):
 		// Sent, or the server closed the connection, maybe after it
 		// answered: its answer says more than a broken pipe.
-		conn.SetReadDeadline(time.Now().Add(wait))
+		setDeadline(ctx, conn.SetReadDeadline, time.Now().Add(wait))
 		h := <-answer
 		switch {
 		case h.err == nil:
