@@ -132,8 +132,12 @@ func (m *Model) confirm(j titan.Job) {
 	if j.Size == 0 {
 		text = "The text is empty: uploading it deletes " + j.Target.String() + " on the capsule. Upload it?"
 	}
-	m.dialogs.Push(dialog.NewQuestion(m.shared, sanitize.Line(text), dialog.Report(dialog.Cancelled{Tag: uploadTag{j}}),
-		dialog.Answer{Key: m.shared.Keys.Upload, Cmd: dialog.Report(uploadGo{j})}))
+	q := dialog.NewQuestion(m.shared, sanitize.Line(text), dialog.Report(dialog.Cancelled{Tag: uploadTag{j}}),
+		dialog.Answer{Key: m.shared.Keys.Upload, Cmd: dialog.Report(uploadGo{j})})
+	if j.Edited {
+		q.WithCancelHelp("keep the text in the download directory")
+	}
+	m.dialogs.Push(q)
 }
 
 // startUpload sends job j, with the token given for its host this run

@@ -29,12 +29,22 @@ type Question struct {
 	text    string
 	answers []Answer
 	cancel  tea.Cmd
+	// cancelHelp says what Cancel does, "cancel" unless WithCancelHelp
+	// says more.
+	cancelHelp string
 }
 
 // NewQuestion asks text (sanitised by the caller; it may have several
 // lines). cancel, which may be nil, runs when no answer is given.
 func NewQuestion(sh *Shared, text string, cancel tea.Cmd, answers ...Answer) *Question {
-	return &Question{sh: sh, text: text, answers: answers, cancel: cancel}
+	return &Question{sh: sh, text: text, answers: answers, cancel: cancel, cancelHelp: "cancel"}
+}
+
+// WithCancelHelp makes the help line say what Cancel does when that is
+// more than cancelling ("keep the text"), and returns q.
+func (q *Question) WithCancelHelp(help string) *Question {
+	q.cancelHelp = help
+	return q
 }
 
 // Update gives the answer whose key was pressed.
@@ -76,7 +86,7 @@ func (q *Question) ShortHelp() []key.Binding {
 	for _, a := range q.answers {
 		bs = append(bs, a.Key)
 	}
-	return append(bs, Bind(q.sh.Keys.Cancel, "cancel"))
+	return append(bs, Bind(q.sh.Keys.Cancel, q.cancelHelp))
 }
 
 // FullHelp is ShortHelp.
