@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 	"weak"
 
@@ -89,14 +90,14 @@ func (m *Model) showsImages(mime string) bool {
 }
 
 // fetchImage returns the command that reads the body of the image h,
-// at most picture.DefaultMaxBytes, and decodes it; the tab stays loading
-// (Esc cancels) until it reports.
-func fetchImage(h load.HeaderMsg) tea.Cmd {
+// at most picture.DefaultMaxBytes, counting the bytes in received, and
+// decodes it; the tab stays loading (Esc cancels) until it reports.
+func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 	resp := h.Resp
 	resp.SetMaxSize(picture.DefaultMaxBytes)
 	return func() tea.Msg {
 		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
+		body, err := io.ReadAll(byteCounter{resp.Body, received})
 		im := &tabs.Image{Body: body}
 		switch tooLarge, ok := errors.AsType[*client.TooLargeError](err); {
 		case ok:
@@ -110,6 +111,19 @@ func fetchImage(h load.HeaderMsg) tea.Cmd {
 	}
 }
 
+// byteCounter counts the bytes read through it in n.
+type byteCounter struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+// Read reads from r and counts what it read.
+func (c byteCounter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
 // showImage shows the image that arrived on tab t: its picture, or a text
 // that says why not.
 func (m *Model) showImage(t *tabs.Tab, msg imageMsg) tea.Cmd {
@@ -117,7 +131,7 @@ func (m *Model) showImage(t *tabs.Tab, msg imageMsg) tea.Cmd {
 		t.Cancel() // the load is over: free its context
 		t.Cancel = nil
 	}
-	t.Loading = ""
+	t.Loading, t.Received = "", nil
 	m.showResponse(t, msg.h)
 	p := t.Page
 	p.Truncated = msg.truncated

@@ -381,3 +381,25 @@ func TestOpenPageOutside(t *testing.T) {
 		t.Errorf("the copy opened holds %d bytes, want the %d received", len(b), len(pngBytes))
 	}
 }
+
+// While an image is read whole before it shows, the status line counts
+// its bytes beside the address.
+func TestImageLoadingCounts(t *testing.T) {
+	t.Parallel()
+	s, sent, release := slowImageSite(t)
+	d := newDriverOpts(t, 80, 24, Options{Images: picture.Blocks}, s.URL+"/")
+	d.followSlow(s, sent)
+	tb := d.m.tab()
+	if tb.Received == nil {
+		t.Fatal("the tab counts no bytes of the image")
+	}
+	tb.Received.Store(1536) // what the read has counted by now, whatever the scheduler did
+	if st := d.statusLine(); !strings.Contains(st, "Loading "+s.URL+"/slow.png · 1.5 KiB") {
+		t.Errorf("the status line while the image arrives: %q", st)
+	}
+	close(release)
+	d.waitFor("PNG · 40×24")
+	if d.m.tab().Received != nil {
+		t.Error("the count outlives the load")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -146,7 +147,8 @@ func (m *Model) header(t *tabs.Tab, h load.HeaderMsg) tea.Cmd {
 		return nil
 	case c == client.StatusSuccess && h.Kind == content.Downloadable && m.showsImages(h.MIME):
 		t.Loading = t.Shown(h.URL) // until the picture is in; Esc cancels
-		return fetchImage(h)
+		t.Received = new(atomic.Int64)
+		return fetchImage(h, t.Received)
 	case c == client.StatusSuccess && h.Kind == content.Downloadable:
 		t.Cancel = nil
 		m.dialogs.Push(download.Ask(m.shared, h.Resp, content.FileName(h.URL, h.MIME), h.MIME, m.opts.DownloadDir, m.opts.Openers))

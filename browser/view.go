@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"propus/browser/content"
 	"propus/browser/dialog"
 	"propus/browser/sanitize"
 	"propus/browser/tabs"
@@ -158,7 +159,11 @@ func (m *Model) statusView() string {
 	case t.Loading != "" && chain != "":
 		left = append(left, m.spinner.View()+" "+chain)
 	case t.Loading != "":
-		left = append(left, m.spinner.View()+" Loading "+sanitize.Line(t.Loading))
+		loading := m.spinner.View() + " Loading " + sanitize.Line(t.Loading)
+		if t.Received != nil {
+			loading += " · " + content.HumanSize(t.Received.Load())
+		}
+		left = append(left, loading)
 	case refreshing:
 		left = append(left, m.spinner.View()+" Refreshing feeds "+strconv.Itoa(done)+"/"+strconv.Itoa(total))
 	case p != nil && p.ShowSource:

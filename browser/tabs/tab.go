@@ -3,6 +3,7 @@ package tabs
 import (
 	"context"
 	"net/url"
+	"sync/atomic"
 
 	"propus/browser/load"
 	"propus/browser/render"
@@ -31,13 +32,16 @@ type Tab struct {
 	Want    string   // the address to open first (Init)
 	Target  *url.URL // the URL of the load in flight, or of the last one
 	Loading string   // the address being loaded, as shown, until its header arrives
-	Restore *render.Pos
-	Page    *Page
-	Back    []Entry
-	Forward []Entry
-	Via     []*url.URL // the redirect chain that led here, the request first
-	Slow    *SlowDown  // a 44 being waited out, if any
-	Secret  string     // the URL that carried an answer to a sensitive prompt (11): never shown or recorded
+	// Received counts the bytes of a body read whole before it shows (an
+	// image) while that goes on; nil otherwise.
+	Received *atomic.Int64
+	Restore  *render.Pos
+	Page     *Page
+	Back     []Entry
+	Forward  []Entry
+	Via      []*url.URL // the redirect chain that led here, the request first
+	Slow     *SlowDown  // a 44 being waited out, if any
+	Secret   string     // the URL that carried an answer to a sensitive prompt (11): never shown or recorded
 }
 
 // Key is the key of the tab's current load.
@@ -76,7 +80,7 @@ func (t *Tab) Stop() {
 		t.Cancel = nil
 	}
 	t.Seq++
-	t.Loading = ""
+	t.Loading, t.Received = "", nil
 	t.Via = nil
 }
 
