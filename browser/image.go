@@ -105,7 +105,11 @@ func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 		case err != nil:
 			im.Err = err
 		default:
-			im.Decoded, im.Info, im.Err = picture.Decode(bytes.NewReader(body), h.MIME, picture.Limits{})
+			var img image.Image
+			img, im.Info, im.Err = picture.Decode(bytes.NewReader(body), h.MIME, picture.Limits{})
+			if im.Err == nil {
+				im.Decoded = picture.Reduce(img) // what a page in the history keeps
+			}
 		}
 		return imageMsg{h: h, image: im, truncated: resp.Truncated()}
 	}

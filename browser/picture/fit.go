@@ -2,6 +2,7 @@ package picture
 
 import (
 	"image"
+	"math"
 
 	"golang.org/x/image/draw"
 )
@@ -53,3 +54,21 @@ const oversample = 4
 
 // divCeil is a/b rounded up, for a ≥ 0 and b > 0.
 func divCeil(a, b int) int { return (a + b - 1) / b }
+
+// KeepPixels is the most pixels of a decoded image worth keeping to draw:
+// a 4K screen's worth, more than any terminal shows an image at.
+const KeepPixels = 3840 * 2160
+
+// Reduce returns img, or, when it has more than KeepPixels pixels, a copy
+// scaled down to about KeepPixels (the aspect ratio kept): what a page
+// keeps of its image, so that a 50-megapixel photograph holds 33 MB
+// rather than 200 while it is in the history.
+func Reduce(img image.Image) image.Image {
+	src := img.Bounds().Size()
+	n := int64(src.X) * int64(src.Y)
+	if n <= KeepPixels {
+		return img
+	}
+	f := math.Sqrt(float64(KeepPixels) / float64(n))
+	return scale(img, image.Pt(max(int(float64(src.X)*f), 1), max(int(float64(src.Y)*f), 1)))
+}

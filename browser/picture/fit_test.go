@@ -50,3 +50,20 @@ func TestFitProperties(t *testing.T) {
 		}
 	}
 }
+
+// Reduce keeps a small image as it is and brings a big one down to
+// about KeepPixels, its aspect ratio kept.
+func TestReduce(t *testing.T) {
+	small := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	if Reduce(small) != image.Image(small) {
+		t.Error("a small image was copied")
+	}
+	big := image.NewRGBA(image.Rect(0, 0, 8000, 6000))
+	got := Reduce(big).Bounds().Size()
+	if n := got.X * got.Y; n > KeepPixels || n < KeepPixels*99/100 {
+		t.Errorf("8000×6000 reduced to %v (%d pixels), want about %d", got, n, KeepPixels)
+	}
+	if r := float64(got.X) / float64(got.Y); r < 1.33 || r > 1.34 {
+		t.Errorf("8000×6000 reduced to %v: aspect %.3f", got, r)
+	}
+}
