@@ -105,11 +105,7 @@ func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 		case err != nil:
 			im.Err = err
 		default:
-			var img image.Image
-			img, im.Info, im.Err = picture.Decode(bytes.NewReader(body), h.MIME, picture.Limits{})
-			if im.Err == nil {
-				im.Decoded = picture.Reduce(img) // what a page in the history keeps
-			}
+			im.Decoded, im.Info, im.Err = picture.Decode(bytes.NewReader(body), h.MIME, picture.Limits{})
 		}
 		return imageMsg{h: h, image: im, truncated: resp.Truncated()}
 	}
@@ -146,10 +142,30 @@ func (m *Model) showImage(t *tabs.Tab, msg imageMsg) tea.Cmd {
 			ks.SavePage.Help().Key + " saves it as received; " + ks.OpenPage.Help().Key + " opens it with another program.\n"
 	}
 	p.SetImage(msg.image, text)
-	if p.Sensitive || t.Hides(p.URL) {
-		return nil // never recorded
+	var record tea.Cmd
+	if !p.Sensitive && !t.Hides(p.URL) { // else never recorded
+		record = m.about.RecordVisit(p.URL.String(), "")
 	}
-	return m.about.RecordVisit(p.URL.String(), "")
+	return tea.Batch(record, reduceImage(msg.image))
+}
+
+// reducedMsg: a smaller copy of im's decoded image, to keep instead.
+type reducedMsg struct {
+	im  *tabs.Image
+	img image.Image
+}
+
+// reduceImage returns the command that makes the copy of a big image
+// the page keeps (picture.Reduce), after it is on screen: a 50-megapixel
+// photograph would hold 200 MB in every history entry, and reducing it
+// before showing it would cost more than decoding it. nil when the image
+// is small enough as it is.
+func reduceImage(im *tabs.Image) tea.Cmd {
+	img := im.Decoded
+	if img == nil || int64(img.Bounds().Dx())*int64(img.Bounds().Dy()) <= picture.KeepPixels {
+		return nil
+	}
+	return func() tea.Msg { return reducedMsg{im, picture.Reduce(img)} }
 }
 
 // imageView is the page area of a page showing a picture, in a column of

@@ -403,3 +403,19 @@ func TestImageLoadingCounts(t *testing.T) {
 		t.Error("the count outlives the load")
 	}
 }
+
+// A page keeps a big image reduced to picture.KeepPixels once it is on
+// screen, its caption still saying the size it came in.
+func TestImageBigReduced(t *testing.T) {
+	t.Parallel()
+	big := image.NewGray(image.Rect(0, 0, 3000, 3000)) // 9 megapixels, a small PNG
+	s := imageSite(t, map[string][2]string{"/pic.png": {"image/png", string(encoded(t, "png", big))}})
+	d := newDriverOpts(t, 60, 20, Options{Images: picture.Blocks}, s.URL+"/")
+	d.waitLoaded()
+	d.press("1") // settles: shown, then reduced
+	d.expect(strings.Contains(d.screen(), "PNG · 3000×3000 · "), "the caption with the size it came in")
+	kept := d.m.tab().Page.Image.Decoded.Bounds().Size()
+	if n := kept.X * kept.Y; n > picture.KeepPixels || kept.X != kept.Y {
+		t.Errorf("the page keeps %v of the image", kept)
+	}
+}

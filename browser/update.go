@@ -102,6 +102,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case pictureMsg:
 		return m.installPicture(msg)
+	case reducedMsg:
+		msg.im.Decoded = msg.img // pictures rendered from the old one stay as they are
 	case sixelMsg:
 		return m.drawSixel(msg)
 	case download.OpenedMsg:
