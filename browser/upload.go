@@ -19,6 +19,7 @@ import (
 	"propus/browser/tabs"
 	"propus/browser/titan"
 	"propus/client"
+	"propus/client/charset"
 )
 
 // Writing to a capsule with Titan: E edits the page in $EDITOR, P
@@ -70,7 +71,7 @@ func (m *Model) editPage(t *tabs.Tab, p *tabs.Page) tea.Cmd {
 	}
 	var text []byte
 	if p.Status.Class() == client.StatusSuccess {
-		r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
+		r, _ := charset.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
 		text, _ = io.ReadAll(r)
 	}
 	return m.writeText(t, titan.PageFile(p.URL), mimeOfPage(p), "", text)
@@ -247,7 +248,7 @@ func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
 		}
 		var text []byte
 		if p := t.Page; p != nil && p.URL != nil && titan.PageFile(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
-			r, _ := content.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
+			r, _ := charset.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
 			text, _ = io.ReadAll(r)
 		}
 		return m.writeText(t, tag.target, titan.MIMEOf(tag.target.Path), tag.token, text), true

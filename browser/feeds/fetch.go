@@ -8,6 +8,7 @@ import (
 	"propus/browser/content"
 	"propus/browser/sanitize"
 	"propus/client"
+	"propus/client/charset"
 )
 
 // Fetch requests the feed at u with c and parses it (Parse, by the
@@ -27,8 +28,8 @@ func Fetch(ctx context.Context, c *client.Client, u *url.URL, maxHops int) (Feed
 	if resp.Status.Class() != client.StatusSuccess {
 		return Feed{}, fmt.Errorf("%d %s %s", int(resp.RawStatus), resp.RawStatus, sanitize.Line(resp.Meta))
 	}
-	_, mime, charset, _ := content.Classify(resp.Meta)
-	body, err := content.Decoder(resp.Body, charset)
+	_, mime, cs, _ := content.Classify(resp.Meta)
+	body, err := charset.Decoder(resp.Body, cs)
 	if err != nil {
 		return Feed{}, err
 	}

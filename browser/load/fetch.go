@@ -12,6 +12,7 @@ import (
 
 	"propus/browser/content"
 	"propus/client"
+	"propus/client/charset"
 	"propus/tofu"
 )
 
@@ -104,7 +105,7 @@ func (l *Loader) Fetch(ctx context.Context, r Request) tea.Cmd {
 			return h
 		}
 		h.Kind, h.MIME, h.Charset, h.Lang = content.Classify(resp.Meta)
-		if _, err := content.Decoder(nil, h.Charset); h.Kind == content.Downloadable || err != nil {
+		if _, err := charset.Decoder(nil, h.Charset); h.Kind == content.Downloadable || err != nil {
 			h.Resp = resp // a download, or a text nothing here can decode: the user chooses
 			h.UnknownCharset = err != nil
 			return h
@@ -114,12 +115,12 @@ func (l *Loader) Fetch(ctx context.Context, r Request) tea.Cmd {
 	}
 }
 
-// StreamBody starts reading the body of resp, decoded from charset (which
-// Decoder must know, or the bytes go as they are), into a Stream of
+// StreamBody starts reading the body of resp, decoded from charset cs (which
+// charset.Decoder must know, or the bytes go as they are), into a Stream of
 // gemtext lines, or of preformatted ones when plain.
-func StreamBody(key Key, resp *client.Response, charset string, plain bool) *Stream {
+func StreamBody(key Key, resp *client.Response, cs string, plain bool) *Stream {
 	s := newStream(key)
-	body, _ := content.Decoder(io.TeeReader(resp.Body, &s.raw), charset)
+	body, _ := charset.Decoder(io.TeeReader(resp.Body, &s.raw), cs)
 	go func() {
 		defer resp.Body.Close()
 		s.run(countingReader{body, s}, resp, plain)

@@ -11,11 +11,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"propus/browser/content"
 	"propus/browser/dialog"
 	"propus/browser/load"
 	"propus/browser/render"
 	"propus/client"
+	"propus/client/charset"
 	"propus/gemtext"
 	"propus/tofu"
 )
@@ -99,7 +99,7 @@ func (p *Page) ShownView(styles render.Styles, readingWidth int) *render.View {
 	}
 	if b := p.Bytes(); p.source == nil || len(b) != p.sourceOf {
 		p.source, p.sourceOf = render.NewDocument(), len(b)
-		r, _ := content.Decoder(bytes.NewReader(b), p.Charset)
+		r, _ := charset.Decoder(bytes.NewReader(b), p.Charset)
 		text, _ := io.ReadAll(r)
 		for _, l := range strings.SplitAfter(string(text), "\n") {
 			if l != "" {

@@ -8,8 +8,8 @@ import (
 	"io"
 	"strings"
 
-	"propus/browser/content"
 	"propus/client"
+	"propus/client/charset"
 	"propus/tofu"
 )
 
@@ -58,7 +58,7 @@ func ReadBody(resp *client.Response) (string, error) {
 	if !strings.HasPrefix(mt, "text/") || params["charset"] == "" {
 		return string(b), nil
 	}
-	r, err := content.Decoder(bytes.NewReader(b), params["charset"])
+	r, err := charset.Decoder(bytes.NewReader(b), params["charset"])
 	if err != nil {
 		return string(b), nil // unknown charset: shown as UTF-8
 	}

@@ -17,6 +17,7 @@ import (
 	"propus/browser/content"
 	"propus/browser/sanitize"
 	"propus/client"
+	"propus/client/charset"
 	"propus/client/gateway"
 	"propus/tofu"
 )
@@ -156,13 +157,13 @@ func writeBody(resp *client.Response, out string, stdout io.Writer, tty bool, st
 		_, err := io.Copy(stdout, resp.Body)
 		return err
 	}
-	kind, mime, charset, _ := content.Classify(resp.Meta)
+	kind, mime, cs, _ := content.Classify(resp.Meta)
 	if kind == content.Downloadable {
 		n, err := io.Copy(io.Discard, resp.Body)
 		fmt.Fprintf(stderr, "propus: not written to the terminal: %s, %s; save it with -o FILE\n", sanitize.Line(mime), content.HumanSize(n))
 		return err
 	}
-	body, err := content.Decoder(resp.Body, charset)
+	body, err := charset.Decoder(resp.Body, cs)
 	if err != nil {
 		fmt.Fprintf(stderr, "propus: %s; showing the bytes as they are\n", sanitize.Line(err.Error()))
 	}

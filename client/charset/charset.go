@@ -1,4 +1,8 @@
-package content
+// Package charset decodes a body from the charset its META declares:
+// every charset golang.org/x/text knows, by its WHATWG and IANA names and
+// aliases, UTF-32, and IBM273. The browser, propus fetch and the gateway
+// decode through it.
+package charset
 
 import (
 	"fmt"

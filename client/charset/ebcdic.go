@@ -1,4 +1,4 @@
-package content
+package charset
 
 import (
 	"unicode/utf8"
@@ -46,7 +46,7 @@ func newSingleByte(table string) *singleByte {
 		i++
 	}
 	if i != 256 {
-		panic("content: a single-byte table has 256 characters")
+		panic("charset: a single-byte table has 256 characters")
 	}
 	return e
 }
