@@ -6,5 +6,6 @@
 // There is no UI here. Every function is safe to call from any goroutine,
 // typically from inside a Bubble Tea command, and the ones that can block
 // take a context. Nothing here makes text safe for the terminal except
-// FileName: what comes from the network (MIME parameters) still goes through package sanitize before it is shown.
+// FileName: what comes from the network (MIME parameters) still goes
+// through package sanitize before it is shown.
 package content
