@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"propus/client/hostport"
 )
 
 // MaxRedirects is how many redirects a client follows for one request, as
@@ -78,7 +80,7 @@ func portOrDefault(u *url.URL) string {
 		return p
 	}
 	if isGemini(u) {
-		return strconv.Itoa(DefaultPort)
+		return strconv.Itoa(hostport.DefaultPort)
 	}
 	return ""
 }

@@ -1,14 +1,12 @@
 package client
 
 import (
-	"errors"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/net/idna"
+	"propus/client/hostport"
 )
 
 // MaxURLLength is the longest request URL the protocol allows, in bytes,
@@ -31,10 +29,6 @@ func shorten(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
-
-// idnaProfile maps an internationalised host name to punycode. Underscores
-// are allowed, as they appear in real host names.
-var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))
 
 // ParseURL parses what a user or a script typed and returns the URL a
 // request would use. It accepts the short forms "host", "host/path",
@@ -100,7 +94,7 @@ func Normalize(u *url.URL) (*url.URL, error) {
 		return nil, &URLError{URL: raw, Reason: "bad IPv6 address " + strconv.Quote(host)}
 	}
 	if net.ParseIP(host) == nil {
-		ascii, err := hostToASCII(host)
+		ascii, err := hostport.ToASCII(host)
 		if err != nil {
 			return nil, &URLError{URL: raw, Reason: "bad host name: " + err.Error()}
 		}
@@ -136,7 +130,7 @@ func Normalize(u *url.URL) (*url.URL, error) {
 func Address(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
-		port = strconv.Itoa(DefaultPort)
+		port = strconv.Itoa(hostport.DefaultPort)
 	}
 	return net.JoinHostPort(u.Hostname(), port)
 }
@@ -163,30 +157,6 @@ func InputBytesLeft(u *url.URL, input string) int {
 	v := *u
 	v.Fragment, v.RawFragment, v.RawQuery, v.ForceQuery = "", "", "", false
 	return MaxURLLength - len(v.String()) - 1 - escapedLen(input)
-}
-
-// hostToASCII lower-cases a host name and turns an internationalised one
-// into punycode. The result must itself be a valid ASCII host name.
-func hostToASCII(host string) (string, error) {
-	if !utf8.ValidString(host) {
-		return "", errors.New("not valid UTF-8")
-	}
-	ascii, err := idnaProfile.ToASCII(host)
-	if err != nil {
-		return "", err
-	}
-	if again, err := idnaProfile.ToASCII(ascii); err != nil || again != ascii {
-		return "", errors.New("not a valid host name")
-	}
-	if ascii == "" {
-		return "", errors.New("empty once mapped")
-	}
-	for i := 0; i < len(ascii); i++ {
-		if c := ascii[i]; !unreserved(c) || c == '~' {
-			return "", errors.New("not a valid host name (character " + strconv.QuoteRune(rune(c)) + ")")
-		}
-	}
-	return ascii, nil
 }
 
 func isGemini(u *url.URL) bool { return strings.EqualFold(u.Scheme, "gemini") }
@@ -222,7 +192,7 @@ func hasScheme(s string) bool {
 }
 
 func joinHost(host, port string) string {
-	if port == "" || port == strconv.Itoa(DefaultPort) {
+	if port == "" || port == strconv.Itoa(hostport.DefaultPort) {
 		if strings.Contains(host, ":") {
 			return "[" + host + "]"
 		}

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"propus/client"
+	"propus/client/hostport"
 	"propus/client/identity"
 	"propus/tofu/atomicfile"
 )
@@ -37,7 +37,7 @@ const GeneratedCertificateValidity = 100 * 365 * 24 * time.Hour
 // clients that pinned the old one. RegenerateCertificate replaces them on
 // purpose.
 //
-// hostname is normalised with client.NormalizeHost (so the file names are in
+// hostname is normalised with hostport.NormalizeHost (so the file names are in
 // punycode) and must make a safe file name. A lock (one file, .lock, for
 // the whole directory) makes two servers starting at once share one new
 // certificate.
@@ -64,7 +64,7 @@ func (e *IncompleteCertificateError) Error() string {
 }
 
 func loadOrCreate(dir, hostname string, regenerate bool) (cert tls.Certificate, created bool, err error) {
-	host, err := client.NormalizeHost(hostname)
+	host, err := hostport.NormalizeHost(hostname)
 	if err != nil {
 		return tls.Certificate{}, false, err
 	}

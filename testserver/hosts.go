@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"propus/client"
+	"propus/client/hostport"
 )
 
 // proxyRefused is the meta of the 53 answer for a host or port the server
@@ -22,7 +23,7 @@ const proxyRefused = "This server does not allow proxy requests"
 // is not zero. A URL without a port is served whatever Port is, and one
 // that names the default port 1965 explicitly is served when Port is 1965.
 //
-// Keys are compared as client.NormalizeHost leaves them: case-insensitively,
+// Keys are compared as hostport.NormalizeHost leaves them: case-insensitively,
 // internationalised names as punycode, a trailing dot ignored. A key that
 // is not a valid host name, or whose Handler is nil, never matches. Hosts
 // must not be changed while the server runs.
@@ -56,7 +57,7 @@ func (v VirtualHosts) handler(host string) Handler {
 		return h
 	}
 	for k, h := range v.Hosts {
-		if n, err := client.NormalizeHost(k); err == nil && n == host {
+		if n, err := hostport.NormalizeHost(k); err == nil && n == host {
 			return h
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"propus/client"
+	"propus/client/hostport"
 )
 
 // Request is a Gemini request as a handler sees it.
@@ -167,7 +168,7 @@ func checkServerName(sni string, u *url.URL) error {
 	if sni == "" || net.ParseIP(host) != nil {
 		return nil
 	}
-	if n, err := client.NormalizeHost(sni); err == nil && n == strings.TrimSuffix(host, ".") {
+	if n, err := hostport.NormalizeHost(sni); err == nil && n == strings.TrimSuffix(host, ".") {
 		return nil
 	}
 	return &RequestError{client.StatusProxyRequestRefused, "The host of the URL is not the one the TLS handshake named (SNI)"}

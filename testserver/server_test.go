@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/hostport"
 )
 
 // eofConn records whether the TCP stream ended, which tells a TLS EOF
@@ -67,7 +68,7 @@ func requestSNI(request string) string {
 	if err != nil || net.ParseIP(u.Hostname()) != nil {
 		return ""
 	}
-	host, err := client.NormalizeHost(u.Hostname())
+	host, err := hostport.NormalizeHost(u.Hostname())
 	if err != nil {
 		return ""
 	}

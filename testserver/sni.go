@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"strings"
 
-	"propus/client"
+	"propus/client/hostport"
 )
 
 // SNICertificates returns a tls.Config.GetCertificate function that
 // presents the certificate of the host name the client sent by SNI, as
-// gmid and agate do for virtual hosts. Names match as client.NormalizeHost
+// gmid and agate do for virtual hosts. Names match as hostport.NormalizeHost
 // compares them (so case does not matter, and a Unicode key matches its
 // punycode form); a key that is not a valid host name is compared in
 // lower case. A client that sends no SNI (it connects by IP address) or
@@ -22,7 +22,7 @@ import (
 func SNICertificates(byHost map[string]*tls.Certificate, fallback *tls.Certificate) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	certs := make(map[string]*tls.Certificate, len(byHost))
 	for host, c := range byHost {
-		key, err := client.NormalizeHost(host)
+		key, err := hostport.NormalizeHost(host)
 		if err != nil {
 			key = strings.ToLower(host)
 		}

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"propus/client"
+	"propus/client/hostport"
 )
 
-// Check decides whether to accept the certificate chain that hostport
+// Check decides whether to accept the certificate chain that address
 // presented (chain[0] is the leaf; the rest, if any, are intermediates) and
 // records the decision:
 //
@@ -34,8 +34,8 @@ import (
 // but the file could not be written; Result is valid. Any other error means
 // the certificate was refused (or the arguments were invalid) and Result is
 // the zero value.
-func (s *Store) Check(hostport string, chain []*x509.Certificate) (Result, error) {
-	addr, err := client.NormalizeAddress(hostport)
+func (s *Store) Check(address string, chain []*x509.Certificate) (Result, error) {
+	addr, err := hostport.NormalizeAddress(address)
 	if err != nil {
 		return Result{}, err
 	}
@@ -85,8 +85,8 @@ func (s *Store) Check(hostport string, chain []*x509.Certificate) (Result, error
 // It returns nil when the certificate is accepted, even if the decision
 // could not be saved (a disk problem must not break connections; Err
 // reports it), and the *ChangedError or other error when it is refused.
-func (s *Store) TOFU(hostport string, chain []*x509.Certificate) error {
-	_, err := s.Check(hostport, chain)
+func (s *Store) TOFU(address string, chain []*x509.Certificate) error {
+	_, err := s.Check(address, chain)
 	if _, ok := errors.AsType[*SaveError](err); ok {
 		return nil
 	}

@@ -3,7 +3,7 @@
 // when it changes.
 //
 // A pin is the SHA-256 of the certificate's SubjectPublicKeyInfo (see
-// PublicKeyPin), kept per "host:port" (as client.NormalizeAddress writes
+// PublicKeyPin), kept per "host:port" (as hostport.NormalizeAddress writes
 // it) together with the certificate's expiry. A different key before that
 // expiry is refused with a *ChangedError, for the user to decide; after
 // it, the new key replaces the pin. Of the client the package uses only
@@ -40,7 +40,7 @@
 //
 // The five fields are separated by spaces or tabs:
 //
-//   - address: "host:port" as client.NormalizeAddress returns it (lower-case host,
+//   - address: "host:port" as hostport.NormalizeAddress returns it (lower-case host,
 //     IPv6 in brackets, port always written; other spellings are accepted
 //     when reading and normalised);
 //   - fingerprint: "SHA256:" and 64 lower-case hex digits, the SHA-256 of

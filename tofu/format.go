@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"propus/client"
+	"propus/client/hostport"
 )
 
 // fileHeader is the first line of every file the store writes. A file whose
@@ -74,7 +74,7 @@ func parseLine(line string) (Host, error) {
 	}
 	var h Host
 	var err error
-	if h.Address, err = client.NormalizeAddress(f[0]); err != nil {
+	if h.Address, err = hostport.NormalizeAddress(f[0]); err != nil {
 		return Host{}, err
 	}
 	if h.Fingerprint, err = parseFingerprint(f[1]); err != nil {

@@ -11,7 +11,7 @@ import (
 
 // Host is the pin recorded for one address.
 type Host struct {
-	// Address is the canonical "host:port" (see client.NormalizeAddress): host
+	// Address is the canonical "host:port" (see hostport.NormalizeAddress): host
 	// lower-case, IPv6 in brackets, port always present.
 	Address string
 	// Fingerprint identifies the pinned public key: its PublicKeyPin.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"propus/client"
+	"propus/client/hostport"
 	"propus/tofu/atomicfile"
 )
 
@@ -70,10 +70,10 @@ func (s *Store) Path() string { return s.file.Path() }
 // has read the file and, if it changed the pins, saved them.
 func (s *Store) Err() error { return s.file.Err() }
 
-// Lookup returns the pin for an address (in any spelling client.NormalizeAddress
+// Lookup returns the pin for an address (in any spelling hostport.NormalizeAddress
 // accepts). A pin from TrustOnce takes precedence over the recorded one.
-func (s *Store) Lookup(hostport string) (Host, bool) {
-	addr, err := client.NormalizeAddress(hostport)
+func (s *Store) Lookup(address string) (Host, bool) {
+	addr, err := hostport.NormalizeAddress(address)
 	if err != nil {
 		return Host{}, false
 	}

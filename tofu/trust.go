@@ -3,15 +3,15 @@ package tofu
 import (
 	"crypto/x509"
 
-	"propus/client"
+	"propus/client/hostport"
 )
 
-// Trust pins cert's key for hostport from now on, replacing any pin: the
+// Trust pins cert's key for address from now on, replacing any pin: the
 // user's answer to a ChangedError of "trust the new certificate". The pin
 // is saved; a *SaveError means it holds in memory only. A TrustOnce pin for
 // the address is dropped.
-func (s *Store) Trust(hostport string, cert *x509.Certificate) error {
-	addr, err := client.NormalizeAddress(hostport)
+func (s *Store) Trust(address string, cert *x509.Certificate) error {
+	addr, err := hostport.NormalizeAddress(address)
 	if err != nil {
 		return err
 	}
@@ -34,13 +34,13 @@ func (s *Store) Trust(hostport string, cert *x509.Certificate) error {
 	})
 }
 
-// TrustOnce accepts cert's key for hostport for the life of this Store
+// TrustOnce accepts cert's key for address for the life of this Store
 // only: the user's answer "just this time". Check matches it from now on,
 // alongside the recorded pin, which is left as it is; Lookup and Hosts
 // show it in place of the recorded pin. It is never written to the file.
 // An invalid address or a nil certificate is ignored.
-func (s *Store) TrustOnce(hostport string, cert *x509.Certificate) {
-	addr, err := client.NormalizeAddress(hostport)
+func (s *Store) TrustOnce(address string, cert *x509.Certificate) {
+	addr, err := hostport.NormalizeAddress(address)
 	if err != nil || cert == nil {
 		return
 	}
@@ -54,12 +54,12 @@ func (s *Store) TrustOnce(hostport string, cert *x509.Certificate) {
 	s.session[addr] = h
 }
 
-// Forget removes the pin for hostport, recorded and TrustOnce alike, so
+// Forget removes the pin for address, recorded and TrustOnce alike, so
 // that the next Check is a first sight. Forgetting an unknown address does
 // nothing. A *SaveError means the pin is gone from memory but not from the
 // file.
-func (s *Store) Forget(hostport string) error {
-	addr, err := client.NormalizeAddress(hostport)
+func (s *Store) Forget(address string) error {
+	addr, err := hostport.NormalizeAddress(address)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"propus/client"
+	"propus/client/hostport"
 )
 
 // Scope is where an identity is used: one host, one port, and every path
@@ -18,10 +18,10 @@ import (
 type Scope struct {
 	// Host is the host name or IP address (without brackets), compared
 	// ignoring case. ScopeFor and ParseScope normalise it as
-	// client.NormalizeHost does. A scope with an empty Host matches
+	// hostport.NormalizeHost does. A scope with an empty Host matches
 	// nothing.
 	Host string
-	// Port is the port; 0 stands for client.DefaultPort.
+	// Port is the port; 0 stands for hostport.DefaultPort.
 	Port int
 	// Path is the path prefix, unescaped as in url.URL.Path; "" stands
 	// for "/", the whole host.
@@ -29,8 +29,8 @@ type Scope struct {
 }
 
 // ScopeFor returns the scope a status 60 on u gives: u's host (as
-// client.NormalizeHost writes it: lower-case, punycode, no trailing dot)
-// and port (client.DefaultPort if u names none), and u's path and
+// hostport.NormalizeHost writes it: lower-case, punycode, no trailing dot)
+// and port (hostport.DefaultPort if u names none), and u's path and
 // everything below it. The query and fragment are ignored, an empty path
 // is "/", and "." and ".." segments are resolved. If u's host or port is
 // not valid the scope matches nothing.
@@ -44,7 +44,7 @@ func ScopeFor(u *url.URL) Scope {
 
 // Matches reports whether s covers u: u's scheme is gemini, its host,
 // normalised as ScopeFor does, equals s.Host ignoring case, its port
-// (client.DefaultPort if it names none) equals s.Port, and its path, with
+// (hostport.DefaultPort if it names none) equals s.Port, and its path, with
 // "." and ".." segments resolved, begins with s.Path. The query and
 // fragment do not matter.
 func (s Scope) Matches(u *url.URL) bool {
@@ -71,7 +71,7 @@ func (s Scope) String() string {
 // ParseScope parses a scope written as a gemini URL, such as
 // "gemini://example.com/alice", or without the scheme, as
 // "example.com:1965/alice". The URL must have a host and a valid port (or
-// none, meaning client.DefaultPort), and no user information, query or fragment.
+// none, meaning hostport.DefaultPort), and no user information, query or fragment.
 // The result is normalised as ScopeFor normalises.
 func ParseScope(str string) (Scope, error) {
 	sc, err := parseScope(str)
@@ -109,7 +109,7 @@ func parseScope(str string) (Scope, error) {
 	if !validHost(u.Hostname()) {
 		return Scope{}, fmt.Errorf("invalid host %q", u.Hostname())
 	}
-	if _, err := client.ParsePort(u.Port()); err != nil {
+	if _, err := hostport.ParsePort(u.Port()); err != nil {
 		return Scope{}, fmt.Errorf("invalid port %q", u.Port())
 	}
 	return ScopeFor(u), nil
@@ -136,7 +136,7 @@ func (s Scope) problem() string {
 
 func (s Scope) port() int {
 	if s.Port == 0 {
-		return client.DefaultPort
+		return hostport.DefaultPort
 	}
 	return s.Port
 }
@@ -146,24 +146,24 @@ func (s Scope) path() string {
 }
 
 // hostPort returns u's host as normalHost returns it, its port
-// (client.DefaultPort if it names none), and whether both are valid.
+// (hostport.DefaultPort if it names none), and whether both are valid.
 func hostPort(u *url.URL) (host string, port int, ok bool) {
 	host, hostOK := normalHost(u.Hostname())
-	port, err := client.ParsePort(u.Port())
+	port, err := hostport.ParsePort(u.Port())
 	return host, port, hostOK && err == nil
 }
 
-// normalHost returns h normalised by client.NormalizeHost and true, or,
+// normalHost returns h normalised by hostport.NormalizeHost and true, or,
 // when that fails, h in lower case and false.
 func normalHost(h string) (string, bool) {
-	n, err := client.NormalizeHost(h)
+	n, err := hostport.NormalizeHost(h)
 	if err != nil {
 		return strings.ToLower(h), false
 	}
 	return n, true
 }
 
-// validHost reports whether client.NormalizeHost accepts h.
+// validHost reports whether hostport.NormalizeHost accepts h.
 func validHost(h string) bool {
 	_, ok := normalHost(h)
 	return ok

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"propus/client"
+	"propus/client/hostport"
 	"propus/tofu"
 )
 
@@ -72,7 +73,7 @@ func runHostsForget(e *env, args []string) int {
 // URL with a scheme, which must be gemini.
 func hostAddress(arg string) (string, error) {
 	if !strings.Contains(arg, "://") {
-		return client.NormalizeAddress(arg)
+		return hostport.NormalizeAddress(arg)
 	}
 	u, err := client.ParseURL(arg)
 	if err != nil {

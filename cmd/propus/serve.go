@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"propus/client"
+	"propus/client/hostport"
 	"propus/client/identity"
 	"propus/testserver"
 	"propus/tofu"
@@ -334,13 +334,13 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 		}
 		limiter = testserver.NewRateLimiter(rl)
 	}
-	hostname, err := client.NormalizeHost(cfg.hostname)
+	hostname, err := hostport.NormalizeHost(cfg.hostname)
 	if err != nil {
 		return nil, &usageError{fmt.Errorf("--hostname: %w", err)}
 	}
 	names := []string{hostname}
 	for _, v := range cfg.vhosts {
-		name, err := client.NormalizeHost(v.host)
+		name, err := hostport.NormalizeHost(v.host)
 		if err != nil {
 			return nil, &usageError{fmt.Errorf("--vhost %s: %w", v.host, err)}
 		}
@@ -409,7 +409,7 @@ func buildServer(cfg *serveConfig) (*serveInstance, error) {
 			MaxSize: cfg.titanMaxSize, Log: func(r testserver.TitanRecord) { srv.ErrorLog.Print(r) }}
 		srv.TitanHandler = testserver.SingleHost(hostname, port, titan)
 		host := hostname
-		if port > 0 && port != client.DefaultPort {
+		if port > 0 && port != hostport.DefaultPort {
 			host = net.JoinHostPort(hostname, strconv.Itoa(port))
 		}
 		fmt.Fprintf(cfg.stderr, "propus serve: Titan uploads on: titan://%s/ writes into %s (%s, %s, at most %s)\n",

@@ -1,10 +1,19 @@
-package client
+// Package hostport holds the one way propus writes a host and a
+// "host:port" address: the form requests carry once normalised, and the
+// key the known-hosts store, identity scopes and the server's virtual
+// hosts compare addresses by. It knows nothing of requests, so that the
+// client, the known-hosts store and the server can all share it.
+package hostport
 
 import (
+	"errors"
 	"net"
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // DefaultPort is the Gemini port, used when a URL or an address names
@@ -19,7 +28,11 @@ type AddressError struct {
 }
 
 func (e *AddressError) Error() string {
-	return "invalid address " + strconv.Quote(shorten(e.Address, 80)) + ": " + e.Reason
+	a := e.Address
+	if len(a) > 80 {
+		a = a[:80] + "…"
+	}
+	return "invalid address " + strconv.Quote(a) + ": " + e.Reason
 }
 
 // NormalizeAddress returns the canonical "host:port" form of an address,
@@ -76,7 +89,7 @@ func NormalizeHost(host string) (string, error) {
 	if h == "" {
 		return "", &AddressError{Address: host, Reason: "empty host"}
 	}
-	ascii, err := hostToASCII(h)
+	ascii, err := ToASCII(h)
 	if err != nil {
 		return "", &AddressError{Address: host, Reason: "bad host name: " + err.Error()}
 	}
@@ -128,4 +141,38 @@ func splitAddress(s string) (host, port string, err error) {
 		return s[:i], s[i+1:], nil
 	}
 	return s, "", nil
+}
+
+// idnaProfile maps an internationalised host name to punycode. Underscores
+// are allowed, as they appear in real host names.
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false), idna.StrictDomainName(false))
+
+// ToASCII lower-cases a host name and turns an internationalised one into
+// punycode. The result must itself be a valid ASCII host name: letters,
+// digits, '-', '_' and '.'.
+func ToASCII(host string) (string, error) {
+	if !utf8.ValidString(host) {
+		return "", errors.New("not valid UTF-8")
+	}
+	ascii, err := idnaProfile.ToASCII(host)
+	if err != nil {
+		return "", err
+	}
+	if again, err := idnaProfile.ToASCII(ascii); err != nil || again != ascii {
+		return "", errors.New("not a valid host name")
+	}
+	if ascii == "" {
+		return "", errors.New("empty once mapped")
+	}
+	for i := 0; i < len(ascii); i++ {
+		if c := ascii[i]; !nameByte(c) {
+			return "", errors.New("not a valid host name (character " + strconv.QuoteRune(rune(c)) + ")")
+		}
+	}
+	return ascii, nil
+}
+
+// nameByte reports whether c may be in an ASCII host name.
+func nameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
 }
