@@ -2,8 +2,6 @@ package browser
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -18,6 +16,7 @@ import (
 
 	"propus/browser/content"
 	"propus/browser/internal/golden"
+	"propus/browser/internal/testimage"
 	"propus/browser/picture"
 	"propus/client"
 	"propus/testserver"
@@ -53,24 +52,6 @@ func encoded(t *testing.T, format string, m image.Image) []byte {
 	return b.Bytes()
 }
 
-// bombPNG returns a PNG of about a hundred bytes whose header declares
-// w×h RGBA pixels.
-func bombPNG(w, h uint32) []byte {
-	chunk := func(kind string, data []byte) []byte {
-		b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-		b = append(b, kind...)
-		b = append(b, data...)
-		return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(kind), data...)))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8 bits, RGBA, deflate, no filter, no interlace
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = append(b, chunk("IHDR", ihdr)...)
-	b = append(b, chunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01})...)
-	return append(b, chunk("IEND", nil)...)
-}
-
 // imageSite serves an index of links to images, each path → (type, body).
 func imageSite(t *testing.T, images map[string][2]string) *testserver.TestServer {
 	mux := testserver.NewMux()
@@ -94,7 +75,7 @@ func pictureSite(t *testing.T) (*testserver.TestServer, []byte) {
 		"/pic.png":    {"image/png", string(pngBytes)},
 		"/pic.jpg":    {"image/jpeg", string(encoded(t, "jpeg", gradient(30, 20)))},
 		"/pic.gif":    {"image/gif", string(encoded(t, "gif", gradient(16, 16)))},
-		"/bomb.png":   {"image/png", string(bombPNG(100000, 100000))},
+		"/bomb.png":   {"image/png", string(testimage.BombPNG(100000, 100000))},
 		"/broken.png": {"image/png", string(pngBytes[:len(pngBytes)/2])},
 	}), pngBytes
 }

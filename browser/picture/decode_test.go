@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"propus/browser/internal/testimage"
 )
 
 func TestDecodeFormats(t *testing.T) {
@@ -76,26 +77,6 @@ func TestCaption(t *testing.T) {
 	}
 }
 
-// pngChunk returns a PNG chunk with its CRC.
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
-}
-
-// bombPNG returns a PNG of about a hundred bytes whose header declares
-// w×h RGBA pixels.
-func bombPNG(w, h uint32) []byte {
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8 bits, RGBA, deflate, no filter, no interlace
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = append(b, pngChunk("IHDR", ihdr)...)
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01})...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
 // bombGIF returns a small GIF whose logical screen is 65535×65535.
 func bombGIF(t *testing.T) []byte {
 	b := encodeGIF(t, testImage(4, 4, false))
@@ -121,7 +102,7 @@ func TestDecodeRefusesBombs(t *testing.T) {
 		data       []byte
 		want       string
 	}{
-		{"png", "image/png", bombPNG(100000, 100000),
+		{"png", "image/png", testimage.BombPNG(100000, 100000),
 			"the image is 100000×100000 pixels (10000 megapixels); propus shows up to 50 megapixels"},
 		{"gif", "image/gif", bombGIF(t),
 			"the image is 65535×65535 pixels (4294 megapixels); propus shows up to 50 megapixels"},
@@ -149,7 +130,7 @@ func TestDecodeRefusesBombs(t *testing.T) {
 		})
 	}
 	allocs := testing.AllocsPerRun(10, func() {
-		Decode(bytes.NewReader(bombPNG(100000, 100000)), "image/png", Limits{})
+		Decode(bytes.NewReader(testimage.BombPNG(100000, 100000)), "image/png", Limits{})
 	})
 	if allocs > 30 {
 		t.Errorf("refusing a PNG bomb took %v allocations", allocs)
@@ -186,7 +167,7 @@ func TestDecodeBroken(t *testing.T) {
 		{"empty", "image/gif", nil, "the GIF image is broken: it ends too soon"},
 		{"not an image", "image/webp", []byte("hello, world\n"), "the WebP image is broken: riff: missing RIFF chunk header"},
 		{"bad crc", "image/png", append(bytes.Clone(png[:30]), 0, 0, 0, 0), "the PNG image is broken: png: invalid format: invalid checksum"},
-		{"no pixels", "image/png", bombPNG(0, 5), "the PNG image is broken: png: invalid format: non-positive dimension"},
+		{"no pixels", "image/png", testimage.BombPNG(0, 5), "the PNG image is broken: png: invalid format: non-positive dimension"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img, _, err := Decode(bytes.NewReader(tc.data), tc.mime, Limits{})

@@ -192,16 +192,23 @@ func TestFetchTOFU(t *testing.T) {
 	}
 }
 
-func TestFetchIdentity(t *testing.T) {
+// storedIdentity makes an identity called name in a fresh data directory
+// ($XDG_DATA_HOME, set for the test), as propus id new would.
+func storedIdentity(t *testing.T, name string) {
+	t.Helper()
 	data := t.TempDir()
 	t.Setenv("XDG_DATA_HOME", data)
-	id, err := identity.Create("alice", identity.ECDSAP256, time.Hour)
+	id, err := identity.Create(name, identity.ECDSAP256, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := (identity.Store{Dir: filepath.Join(data, "propus", "identities")}).Add(id); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestFetchIdentity(t *testing.T) {
+	storedIdentity(t, "alice")
 	s := newServer(t, func(string) string { return "20 text/plain\r\nhello" })
 	if code, _, errOut := propus(t, "fetch", "--identity", "alice", s.url("/")); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

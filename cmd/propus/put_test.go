@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"propus/client/identity"
 	"propus/testserver"
 	"propus/tofu"
 )
@@ -269,15 +268,7 @@ func TestPutErrorStatus(t *testing.T) {
 }
 
 func TestPutIdentity(t *testing.T) {
-	data := t.TempDir()
-	t.Setenv("XDG_DATA_HOME", data)
-	id, err := identity.Create("alice", identity.ECDSAP256, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := (identity.Store{Dir: filepath.Join(data, "propus", "identities")}).Add(id); err != nil {
-		t.Fatal(err)
-	}
+	storedIdentity(t, "alice")
 	s := newTitanServer(t, redirectToUpload)
 	want(t, []string{"put", "--identity", "alice", "gemini://" + s.host() + "/~alice/a.gmi", writeTemp(t, "a.gmi", "hi")}, exitOK, "Uploaded", "")
 	if r := s.last(t); r.client == nil || r.client.Subject.CommonName != "alice" {
