@@ -1,6 +1,7 @@
 package picture
 
 import (
+	"fmt"
 	"image"
 	"slices"
 	"strings"
@@ -16,10 +17,13 @@ const kittyQueryID = 31
 // Queries are the terminal queries Detector.Query sends, in this order: a
 // kitty graphics query (a 1×1 image with a=q, which a terminal with the
 // protocol answers "OK" without storing it), a request for the cell size
-// in pixels (XTWINOPS 16), and primary device attributes, which every
-// terminal answers, last: its answer marks the end of the answers.
+// in pixels (XTWINOPS 16), the terminal's name and version (XTVERSION:
+// kitty draws placeholders only from 0.28), and primary device
+// attributes, which every terminal answers, last: its answer marks the end
+// of the answers.
 const Queries = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" +
 	"\x1b[16t" +
+	ansi.RequestNameVersion +
 	ansi.RequestPrimaryDeviceAttributes
 
 // Detector resolves the configured Mode from the terminal's answers to
@@ -33,6 +37,7 @@ const Queries = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" +
 //
 //   - uv.KittyGraphicsEvent: the kitty graphics answer (APC G i=31;OK);
 //   - uv.CellSizeEvent: the cell size in pixels (CSI 6;h;w t);
+//   - tea.TerminalVersionMsg: the terminal's name and version (DCS >|…);
 //   - uv.PrimaryDeviceAttributesEvent: primary device attributes
 //     (CSI ? … c), where 4 means sixel.
 type Detector struct {
@@ -40,6 +45,7 @@ type Detector struct {
 	env        func(string) string
 
 	kittyOK  bool        // the terminal answered the kitty query with OK
+	version  string      // its name and version (XTVERSION), "" until known
 	sixel    bool        // its device attributes include 4, sixel
 	answered bool        // its device attributes arrived
 	cell     image.Point // its cell size in pixels, zero until known
@@ -74,6 +80,8 @@ func (d *Detector) Update(msg tea.Msg) (handled bool) {
 	case uv.PrimaryDeviceAttributesEvent:
 		d.answered = true
 		d.sixel = slices.Contains(msg, 4)
+	case tea.TerminalVersionMsg:
+		d.version = msg.Name
 	case uv.CellSizeEvent:
 		if msg.Width <= 0 || msg.Height <= 0 {
 			return false
@@ -119,8 +127,10 @@ func (d *Detector) Options(id int) Options {
 //     Ghostty by its environment (KITTY_WINDOW_ID, GHOSTTY_RESOURCES_DIR,
 //     TERM xterm-kitty or xterm-ghostty, TERM_PROGRAM ghostty) and has not
 //     answered otherwise: its kitty answer was OK, or no answer has come
-//     yet. Other terminals that answer the kitty query (WezTerm, Konsole)
-//     do not show placeholders;
+//     yet, and it is not a kitty older than 0.28 by its version (which
+//     has the graphics protocol but not its placeholders). Other
+//     terminals that answer the kitty query (WezTerm, Konsole) do not
+//     show placeholders;
 //   - Sixel when the device attributes include 4;
 //   - Blocks otherwise.
 func (d *Detector) Mode() Mode {
@@ -139,12 +149,26 @@ func (d *Detector) Mode() Mode {
 			return Kitty
 		}
 		return Blocks
-	case d.placeholders(term) && (d.kittyOK || !d.answered):
+	case d.placeholders(term) && (d.kittyOK || !d.answered) && !d.oldKitty():
 		return Kitty
 	case d.sixel:
 		return Sixel
 	}
 	return Blocks
+}
+
+// oldKitty reports whether the terminal said it is a kitty older than
+// 0.28.0, the first to draw Unicode placeholders ("kitty(0.26.5)").
+func (d *Detector) oldKitty() bool {
+	v, ok := strings.CutPrefix(d.version, "kitty(")
+	if !ok {
+		return false
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimSuffix(v, ")"), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major == 0 && minor < 28
 }
 
 // noColor reports whether NO_COLOR is set to anything.

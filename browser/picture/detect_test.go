@@ -15,6 +15,9 @@ var (
 	kittyNo     = uv.KittyGraphicsEvent{Options: kitty.Options{ID: 31}, Payload: []byte("ENOTSUPPORTED:")}
 	daSixel     = uv.PrimaryDeviceAttributesEvent{62, 4, 22}
 	daPlain     = uv.PrimaryDeviceAttributesEvent{62, 22}
+	kitty0265   = tea.TerminalVersionMsg{Name: "kitty(0.26.5)"} // Debian 12's: graphics, no placeholders
+	kitty0280   = tea.TerminalVersionMsg{Name: "kitty(0.28.0)"}
+	ghostty1    = tea.TerminalVersionMsg{Name: "ghostty 1.1.3"}
 	kittyEnv    = map[string]string{"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
 	ghosttyEnv  = map[string]string{"TERM": "xterm-ghostty", "TERM_PROGRAM": "ghostty"}
 	weztermEnv  = map[string]string{"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}
@@ -34,6 +37,9 @@ func TestDetectorMode(t *testing.T) {
 		{"kitty answers", Auto, kittyEnv, []tea.Msg{kittyOK, daPlain}, Kitty, false},
 		{"kitty before answering", Auto, kittyEnv, nil, Kitty, false},
 		{"kitty answering no", Auto, kittyEnv, []tea.Msg{kittyNo, daPlain}, Blocks, false},
+		{"kitty too old for placeholders", Auto, kittyEnv, []tea.Msg{kittyOK, kitty0265, daPlain}, Blocks, false},
+		{"kitty new enough", Auto, kittyEnv, []tea.Msg{kittyOK, kitty0280, daPlain}, Kitty, false},
+		{"ghostty by its version", Auto, ghosttyEnv, []tea.Msg{kittyOK, ghostty1, daPlain}, Kitty, false},
 		{"kitty not answering the query", Auto, kittyEnv, []tea.Msg{daPlain}, Blocks, false},
 		{"ghostty", Auto, ghosttyEnv, []tea.Msg{kittyOK, daPlain}, Kitty, false},
 		{"ssh from kitty", Auto, map[string]string{"TERM": "xterm-kitty"}, []tea.Msg{kittyOK, daPlain}, Kitty, false},
@@ -124,7 +130,7 @@ func TestDetectorQuery(t *testing.T) {
 			t.Errorf("Query() sends %#v", cmd())
 		}
 	}
-	const want = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[16t\x1b[c"
+	const want = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[16t\x1b[>q\x1b[c"
 	if Queries != want {
 		t.Errorf("Queries = %q, want %q", Queries, want)
 	}
