@@ -14,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"propus/browser/content"
 	"propus/browser/dialog"
 	"propus/browser/load"
 	"propus/browser/picture"
@@ -97,7 +98,7 @@ func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 	resp.SetMaxSize(picture.DefaultMaxBytes)
 	return func() tea.Msg {
 		defer resp.Body.Close()
-		body, err := io.ReadAll(byteCounter{resp.Body, received})
+		body, err := io.ReadAll(content.CountReader(resp.Body, received))
 		im := &tabs.Image{Body: body}
 		switch tooLarge, ok := errors.AsType[*client.TooLargeError](err); {
 		case ok:
@@ -109,19 +110,6 @@ func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 		}
 		return imageMsg{h: h, image: im, truncated: resp.Truncated()}
 	}
-}
-
-// byteCounter counts the bytes read through it in n.
-type byteCounter struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-// Read reads from r and counts what it read.
-func (c byteCounter) Read(p []byte) (int, error) {
-	k, err := c.r.Read(p)
-	c.n.Add(int64(k))
-	return k, err
 }
 
 // showImage shows the image that arrived on tab t: its picture, or a text

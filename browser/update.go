@@ -201,7 +201,7 @@ func (m *Model) busy() bool {
 		}
 	}
 	_, _, refreshing := m.about.Refreshing()
-	return m.downloads.Len() > 0 || refreshing
+	return m.downloads.Len() > 0 || len(m.uploading) > 0 || refreshing
 }
 
 // key handles a key press: the dialog on top takes it, else the page.

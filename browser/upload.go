@@ -7,8 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -148,9 +150,21 @@ func (m *Model) startUpload(j titan.Job) tea.Cmd {
 		j.Token = m.tokens[client.Address(j.Target)]
 	}
 	j.Identity = m.ids.forURL(j.Target)
+	j.Sent = new(atomic.Int64)
 	ctx, cancel := m.loader.Context()
-	m.flash("Uploading "+content.HumanSize(j.Size)+" to "+j.Target.String()+"…", false)
-	return titan.Upload(ctx, cancel, m.loader.Checked(), j)
+	m.uploading = append(m.uploading, j)
+	return tea.Batch(titan.Upload(ctx, cancel, m.loader.Checked(), j), m.spinner.Tick)
+}
+
+// uploadStatus is the status line while uploads run: the first one's
+// name, target and bytes sent, and how many others there are.
+func (m *Model) uploadStatus() string {
+	j := m.uploading[0]
+	s := "Uploading " + j.Name() + " to " + j.Target.Host + ": " + content.HumanSize(j.Sent.Load()) + " of " + content.HumanSize(j.Size)
+	if n := len(m.uploading) - 1; n > 0 {
+		s += " (and " + strconv.Itoa(n) + " more)"
+	}
+	return sanitize.Line(s)
 }
 
 // uploadMsg handles the messages and answers of uploads; ok is false for
@@ -181,6 +195,7 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case uploadGo:
 		return m.startUpload(msg.job), true
 	case titan.UploadedMsg:
+		m.uploading = slices.DeleteFunc(m.uploading, func(j titan.Job) bool { return j.ID == msg.Job.ID })
 		return m.uploaded(msg), true
 	case titan.KeptMsg:
 		if msg.Err != nil {

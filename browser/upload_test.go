@@ -212,3 +212,33 @@ func TestTitanRefusedKept(t *testing.T) {
 		t.Errorf("kept files: %v", kept)
 	}
 }
+
+// While an upload runs, the status line says what goes where and counts
+// the bytes sent; then the answer replaces it.
+func TestTitanUploadProgress(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	release := make(chan struct{})
+	titan := &testserver.Titan{Dir: dir, Tokens: []string{"sesame"}, Log: func(testserver.TitanRecord) {}}
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
+	ts.Server.TitanHandler = testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		select {
+		case <-release:
+		case <-t.Context().Done():
+		}
+		titan.ServeGemini(w, r)
+	})
+	ts.Start()
+	d := newDriver(t, 120, 30, false, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+	d.edit = writeFile("# New notes\n")
+	d.press("E")
+	d.pressNoWait("u")
+	d.waitForNoSettle("Uploading notes.gmi")
+	if st := d.statusLine(); !strings.Contains(st, "Uploading notes.gmi to "+mustURL(t, ts.URLFor("/")).Host+": ") || !strings.Contains(st, " of 12 B") {
+		t.Errorf("the status line while uploading: %q", st)
+	}
+	close(release)
+	d.waitFor("Titan token:") // the server's 59: no token was sent
+}

@@ -156,6 +156,8 @@ func (m *Model) statusView() string {
 		left = append(left, s.Render(sanitize.Line(m.message)))
 	case m.downloads.Len() > 0:
 		left = append(left, m.spinner.View()+" "+m.downloads.Status())
+	case len(m.uploading) > 0:
+		left = append(left, m.spinner.View()+" "+m.uploadStatus())
 	case t.Loading != "" && chain != "":
 		left = append(left, m.spinner.View()+" "+chain)
 	case t.Loading != "":

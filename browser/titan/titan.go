@@ -23,6 +23,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,6 +45,9 @@ type Job struct {
 	MIME   string
 	Size   int64  // set by Stat, or once the editor saved
 	Token  string // "" sends none
+	// Sent counts the bytes of the file sent while the upload runs; Upload
+	// sets it.
+	Sent *atomic.Int64
 	// Identity, when not nil, loads the identity to present.
 	Identity func() (name string, cert *tls.Certificate, err error)
 }
@@ -164,9 +168,13 @@ func Stat(j Job) tea.Cmd {
 }
 
 // Upload sends the job's file to its target's Titan address with c, and
-// reports UploadedMsg. The file is read as it goes; one that changed size
-// since Stat fails the upload rather than send a wrong size.
+// reports UploadedMsg; j.Sent counts the bytes as they go. The file is
+// read as it goes; one that changed size since Stat fails the upload
+// rather than send a wrong size.
 func Upload(ctx context.Context, cancel context.CancelFunc, c *client.Client, j Job) tea.Cmd {
+	if j.Sent == nil {
+		j.Sent = new(atomic.Int64)
+	}
 	return func() tea.Msg {
 		defer cancel()
 		msg := UploadedMsg{Job: j}
@@ -185,7 +193,7 @@ func Upload(ctx context.Context, cancel context.CancelFunc, c *client.Client, j 
 			return msg
 		}
 		defer f.Close()
-		resp, err := c.Upload(ctx, &client.Request{URL: j.Target, Certificate: cert}, j.MIME, j.Size, j.Token, f)
+		resp, err := c.Upload(ctx, &client.Request{URL: j.Target, Certificate: cert}, j.MIME, j.Size, j.Token, content.CountReader(f, j.Sent))
 		if err != nil {
 			msg.Err = err
 			return msg
