@@ -138,7 +138,7 @@ func (m *Model) confirm(j titan.Job) {
 	q := dialog.NewQuestion(m.shared, sanitize.Line(text), dialog.Report(dialog.Cancelled{Tag: uploadTag{j}}),
 		dialog.Answer{Key: m.shared.Keys.Upload, Cmd: dialog.Report(uploadGo{j})})
 	if j.Edited {
-		q.WithCancelHelp("keep the text in the download directory")
+		q.WithCancelHelp("keep the text")
 	}
 	m.dialogs.Push(q)
 }

@@ -47,7 +47,7 @@ func TestTitanEditPage(t *testing.T) {
 	d.edit = writeFile("# New notes\n")
 	d.press("E")
 	d.expect(strings.Contains(d.screen(), "Upload 12 B of text/gemini to "+ts.URLFor("/notes.gmi")+" with Titan?"), "the upload asked about")
-	d.expect(strings.Contains(d.screen(), "u upload") && strings.Contains(d.screen(), "esc keep the text in the download directory"), "its keys named")
+	d.expect(strings.Contains(d.screen(), "u upload") && strings.Contains(d.screen(), "esc keep the text"), "its keys named")
 	d.press("enter")
 	d.expect(d.asking(), "Enter not to upload")
 	d.press("u")
