@@ -22,7 +22,6 @@ import (
 	"propus/browser/render"
 	"propus/browser/style"
 	"propus/browser/tabs"
-	"propus/browser/titan"
 	"propus/client"
 	"propus/client/identity"
 	"propus/tofu"
@@ -144,7 +143,7 @@ type Model struct {
 	ids        idents
 	quitAnyway bool              // the session could not be saved, and the user was told
 	nextJob    int               // the last Titan upload's ID
-	uploading  []titan.Job       // the Titan uploads in flight
+	uploading  []upload          // the Titan uploads in flight
 	tokens     map[string]string // Titan tokens given this run, by host:port
 	// after is the browser's timer, tea.Tick: the 44 countdown and the
 	// download progress wait on it, and tests put a fake clock here.

@@ -236,6 +236,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, ks.Quit):
 		return m.quit()
 	case key.Matches(msg, ks.Cancel):
+		if t.Cancel == nil && t.Loading == "" && m.cancelUploads() {
+			return nil // nothing loads: Esc stops the uploads instead
+		}
 		if t.Cancel != nil || t.Loading != "" {
 			t.Stop()
 			if p != nil && p.Loading {

@@ -1,8 +1,6 @@
 package browser
 
 import (
-	"bytes"
-	"io"
 	"net/url"
 	"os"
 	"path"
@@ -17,11 +15,11 @@ import (
 
 	"propus/browser/content"
 	"propus/browser/dialog"
+	"propus/browser/load"
 	"propus/browser/sanitize"
 	"propus/browser/tabs"
 	"propus/browser/titan"
 	"propus/client"
-	"propus/client/charset"
 )
 
 // Writing to a capsule with Titan: E edits the page in $EDITOR, P
@@ -34,11 +32,13 @@ import (
 type uploadTag struct{ job titan.Job }
 
 // fileTag is kept with the field that asks which file to upload to dir
-// (or, with exact, to target itself: a titan:// link).
+// (or, with exact, to target itself: a titan:// link, whose token goes
+// with it).
 type fileTag struct {
 	tab    int
 	target *url.URL
 	exact  bool
+	token  string
 }
 
 // linkTag is kept with the question a titan:// link asks.
@@ -48,13 +48,26 @@ type linkTag struct {
 	token  string
 }
 
+// linkChoice: what to write to a titan:// link's address was chosen: a
+// file, or text in $EDITOR.
+type linkChoice struct {
+	tag  linkTag
+	file bool
+}
+
 // uploadGo: the user agreed to the upload.
 type uploadGo struct{ job titan.Job }
+
+// upload is an upload in flight and what cancels it.
+type upload struct {
+	job    titan.Job
+	cancel func()
+}
 
 // newJob returns a job for target on tab t.
 func (m *Model) newJob(t *tabs.Tab, target *url.URL) titan.Job {
 	m.nextJob++
-	return titan.Job{ID: m.nextJob, Tab: t.ID, Target: target}
+	return titan.Job{ID: m.nextJob, Tab: t.ID, Seq: t.Seq, Target: target}
 }
 
 // editPage starts the Titan edit of the page on tab t: its source, or no
@@ -73,26 +86,36 @@ func (m *Model) editPage(t *tabs.Tab, p *tabs.Page) tea.Cmd {
 	}
 	var text []byte
 	if p.Status.Class() == client.StatusSuccess {
-		r, _ := charset.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
-		text, _ = io.ReadAll(r)
+		text = p.Text()
 	}
-	return m.writeText(t, titan.PageFile(p.URL), mimeOfPage(p), "", text)
+	target := titan.PageFile(p.URL)
+	return m.writeText(t, target, mimeOfPage(p, target), "", text)
 }
 
 // writeText starts an edit of text in $EDITOR, to upload to target.
 func (m *Model) writeText(t *tabs.Tab, target *url.URL, mimeType, token string, text []byte) tea.Cmd {
 	j := m.newJob(t, target)
 	j.MIME, j.Token = mimeType, token
-	return titan.Prepare(j, text)
+	return titan.Prepare(j, text, m.opts.DownloadDir)
 }
 
-// mimeOfPage is the type an edited page is uploaded as: the page's own
-// for text, else what its name says.
-func mimeOfPage(p *tabs.Page) string {
+// mimeOfPage is the type page p is uploaded as when edited at target:
+// the page's own for text, else what the target's name says, and
+// text/gemini for a name that says nothing (text typed in an editor).
+func mimeOfPage(p *tabs.Page, target *url.URL) string {
 	if p.Status.Class() == client.StatusSuccess && strings.HasPrefix(p.MIME, "text/") {
 		return p.MIME
 	}
-	return titan.MIMEOf(p.URL.Path)
+	return textMIMEOf(target)
+}
+
+// textMIMEOf is the type of text written to target: what its name says,
+// else text/gemini.
+func textMIMEOf(target *url.URL) string {
+	if t := titan.MIMEOf(target.Path); t != "application/octet-stream" {
+		return t
+	}
+	return "text/gemini"
 }
 
 // uploadFile asks which file to upload beside the page on tab t.
@@ -119,9 +142,10 @@ func (m *Model) titanLink(t *tabs.Tab, u *url.URL) tea.Cmd {
 	target, token := titan.ParseLink(u)
 	ks := m.shared.Keys
 	tag := linkTag{tab: t.ID, target: target, token: token}
-	m.dialogs.Push(dialog.NewQuestion(m.shared, sanitize.Line("Write to "+target.String()+" with Titan:"), nil,
-		dialog.Answer{Key: ks.WriteText, Cmd: dialog.Report(dialog.Entered{Tag: tag, Value: "text"})},
-		dialog.Answer{Key: ks.ChooseFile, Cmd: dialog.Report(dialog.Entered{Tag: tag, Value: "file"})}))
+	m.dialogs.Push(dialog.NewQuestion(m.shared, sanitize.Line("Write to "+target.String()+" with Titan:"),
+		dialog.Report(dialog.Cancelled{Tag: tag}),
+		dialog.Answer{Key: ks.WriteText, Cmd: dialog.Report(linkChoice{tag: tag})},
+		dialog.Answer{Key: ks.ChooseFile, Cmd: dialog.Report(linkChoice{tag: tag, file: true})}))
 	return nil
 }
 
@@ -152,14 +176,23 @@ func (m *Model) startUpload(j titan.Job) tea.Cmd {
 	j.Identity = m.ids.forURL(j.Target)
 	j.Sent = new(atomic.Int64)
 	ctx, cancel := m.loader.Context()
-	m.uploading = append(m.uploading, j)
+	m.uploading = append(m.uploading, upload{j, cancel})
 	return tea.Batch(titan.Upload(ctx, cancel, m.loader.Checked(), j), m.spinner.Tick)
+}
+
+// cancelUploads cancels every upload in flight; it reports whether there
+// was one.
+func (m *Model) cancelUploads() bool {
+	for _, u := range m.uploading {
+		u.cancel()
+	}
+	return len(m.uploading) > 0
 }
 
 // uploadStatus is the status line while uploads run: the first one's
 // name, target and bytes sent, and how many others there are.
 func (m *Model) uploadStatus() string {
-	j := m.uploading[0]
+	j := m.uploading[0].job
 	s := "Uploading " + j.Name() + " to " + j.Target.Host + ": " + content.HumanSize(j.Sent.Load()) + " of " + content.HumanSize(j.Size)
 	if n := len(m.uploading) - 1; n > 0 {
 		s += " (and " + strconv.Itoa(n) + " more)"
@@ -180,7 +213,8 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case titan.EditedMsg:
 		switch {
 		case msg.Err != nil:
-			return m.keep(msg.Job, msg.Err.Error()), true
+			m.keep(msg.Job, msg.Err.Error())
+			return nil, true
 		case !msg.Changed:
 			m.flash("Nothing changed: nothing uploaded", false)
 			return titan.Discard(msg.Job), true
@@ -195,18 +229,14 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case uploadGo:
 		return m.startUpload(msg.job), true
 	case titan.UploadedMsg:
-		m.uploading = slices.DeleteFunc(m.uploading, func(j titan.Job) bool { return j.ID == msg.Job.ID })
+		m.uploading = slices.DeleteFunc(m.uploading, func(u upload) bool { return u.job.ID == msg.Job.ID })
 		return m.uploaded(msg), true
-	case titan.KeptMsg:
-		if msg.Err != nil {
-			m.flash(msg.Why+"; your text could not be kept beside the downloads ("+msg.Err.Error()+"): it is still in "+msg.Job.File, true)
-		} else {
-			m.flash(msg.Why+": your text is kept in "+homeShort(msg.Path), true)
-		}
+	case linkChoice:
+		return m.linkChosen(msg), true
 	case dialog.Cancelled:
 		switch tag := msg.Tag.(type) {
 		case uploadTag:
-			return m.keep(tag.job, "Not uploaded"), true
+			m.keep(tag.job, "Not uploaded")
 		case fileTag, linkTag:
 			m.flash("Nothing uploaded", false)
 		default:
@@ -221,8 +251,8 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		}
 		save, err := m.ids.chosen(tag.job.Target, msg)
 		if err != nil {
-			m.flash(err.Error(), true)
-			return m.keep(tag.job, "Not uploaded"), true
+			m.keep(tag.job, "Not uploaded: "+err.Error())
+			return nil, true
 		}
 		return tea.Batch(save, m.startUpload(tag.job)), true
 	default:
@@ -231,14 +261,13 @@ func (m *Model) uploadMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	return nil, true
 }
 
-// entered acts on what was typed in an upload's field, or chosen at a
-// titan:// link.
+// entered acts on what was typed in an upload's field: a token, or the
+// path of a file.
 func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
 	switch tag := e.Tag.(type) {
 	case uploadTag: // the token
 		j := tag.job
 		j.Token = e.Value
-		m.tokens[client.Address(j.Target)] = e.Value
 		return m.startUpload(j), true
 	case fileTag:
 		t := m.tabByID(tag.tab)
@@ -251,41 +280,57 @@ func (m *Model) entered(e dialog.Entered) (tea.Cmd, bool) {
 			target = target.ResolveReference(&url.URL{Path: path.Base(filepath.ToSlash(file))})
 		}
 		j := m.newJob(t, target)
-		j.File = file
+		j.File, j.Token = file, tag.token
 		return titan.Stat(j), true
-	case linkTag:
-		t := m.tabByID(tag.tab)
-		if t == nil {
-			return nil, true
-		}
-		if e.Value == "file" {
-			return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true}, "its path; it becomes "+tag.target.String()), true
-		}
-		var text []byte
-		if p := t.Page; p != nil && p.URL != nil && titan.PageFile(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
-			r, _ := charset.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
-			text, _ = io.ReadAll(r)
-		}
-		return m.writeText(t, tag.target, titan.MIMEOf(tag.target.Path), tag.token, text), true
 	}
 	return nil, false
+}
+
+// linkChosen starts what was chosen at a titan:// link: the field that
+// asks for a file, or an edit of text (the page's source when the link
+// is the page's own address).
+func (m *Model) linkChosen(c linkChoice) tea.Cmd {
+	tag := c.tag
+	t := m.tabByID(tag.tab)
+	if t == nil {
+		return nil
+	}
+	if c.file {
+		return m.askFile(fileTag{tab: tag.tab, target: tag.target, exact: true, token: tag.token}, "its path; it becomes "+tag.target.String())
+	}
+	var text []byte
+	if p := t.Page; p != nil && p.URL != nil && titan.PageFile(p.URL).String() == tag.target.String() && p.Status.Class() == client.StatusSuccess {
+		text = p.Text()
+	}
+	return m.writeText(t, tag.target, textMIMEOf(tag.target), tag.token, text)
 }
 
 // uploaded acts on the server's answer to an upload.
 func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 	j := u.Job
-	if u.Err != nil {
-		return m.keep(j, "Not uploaded: "+u.Err.Error())
+	switch {
+	case load.IsCanceled(u.Err):
+		m.keep(j, "Upload cancelled")
+		return nil
+	case u.Err != nil:
+		m.keep(j, "Not uploaded: "+u.Err.Error())
+		return nil
 	}
+	addr := client.Address(j.Target)
 	answer := strconv.Itoa(int(u.Status))
 	if u.Meta != "" {
 		answer += " " + sanitize.Line(u.Meta)
 	}
 	switch c := u.Status.Class(); {
 	case c == client.StatusRedirect, c == client.StatusSuccess:
+		if j.Token != "" {
+			m.tokens[addr] = j.Token // it worked: the next upload to the host sends it too
+		}
+		// The page written is where the server points, unless that is on
+		// another host: a hop there takes its own consent.
 		where := j.Target
 		if c == client.StatusRedirect {
-			if to, err := client.Resolve(j.Target, u.Meta); err == nil && strings.EqualFold(to.Scheme, "gemini") {
+			if to, err := client.Resolve(j.Target, u.Meta); err == nil && strings.EqualFold(to.Scheme, "gemini") && !client.CrossesOrigin(j.Target, to) {
 				where = to
 			}
 		}
@@ -293,7 +338,8 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 		cmd := titan.Discard(j)
 		t := m.tabByID(j.Tab)
 		switch {
-		case t == nil || t.Page == nil:
+		case t == nil || t.Page == nil || t.Seq != j.Seq || t.Loading != "":
+			// The tab has moved on since: it stays where the user took it.
 		case !j.Edited && t.Page.URL != nil:
 			// A file: the page it was put beside shows it (a listing).
 			t.Restore = &t.Page.View.Top
@@ -323,17 +369,18 @@ func (m *Model) uploaded(u titan.UploadedMsg) tea.Cmd {
 		m.dialogs.Push(d)
 		return cmd
 	}
-	return m.keep(j, "Not uploaded: the server answered "+answer)
+	m.keep(j, "Not uploaded: the server answered "+answer)
+	return nil
 }
 
-// keep keeps the edited text of job j beside the downloads, and says
-// why; a file the user chose stays where it is.
-func (m *Model) keep(j titan.Job, why string) tea.Cmd {
-	if !j.Edited {
-		m.flash(why, true)
-		return nil
+// keep says why job j was not uploaded and, for edited text, where it is
+// kept (in the download directory since the edit began); a file the user
+// chose stays where it is.
+func (m *Model) keep(j titan.Job, why string) {
+	if j.Edited {
+		why += ": your text is kept in " + homeShort(j.File)
 	}
-	return titan.Keep(j, m.opts.DownloadDir, why)
+	m.flash(why, true)
 }
 
 // tabByID returns the open tab with the ID, or nil.

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,4 +242,123 @@ func TestTitanUploadProgress(t *testing.T) {
 	}
 	close(release)
 	d.waitFor("Titan token:") // the server's 59: no token was sent
+}
+
+// heldTitan is a Titan server whose answers wait for release, and whose
+// answer for path /moved is a redirect to another host.
+func heldTitan(t *testing.T, dir string, release chan struct{}) *testserver.TestServer {
+	t.Helper()
+	titan := &testserver.Titan{Dir: dir, Tokens: []string{"sesame"}, Log: func(testserver.TitanRecord) {}}
+	ts := testserver.NewUnstartedServer(t, &testserver.FileServer{Root: dir})
+	ts.Server.TitanHandler = testserver.HandlerFunc(func(w testserver.ResponseWriter, r *testserver.Request) {
+		select {
+		case <-release:
+		case <-t.Context().Done():
+		}
+		if r.URL.Path == "/moved.gmi" {
+			io.Copy(io.Discard, r.Upload.Body)
+			w.WriteHeader(30, "gemini://elsewhere.example/moved.gmi")
+			return
+		}
+		titan.ServeGemini(w, r)
+	})
+	ts.Start()
+	return ts
+}
+
+// An upload answered with a redirect to another host shows the page
+// written, not the other host: a hop there takes its own consent.
+func TestTitanRedirectElsewhereNotFollowed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "moved.gmi"), []byte("# Moved\n"), 0o644)
+	release := make(chan struct{})
+	close(release)
+	ts := heldTitan(t, dir, release)
+	d := newDriver(t, 120, 30, false, ts.URLFor("/moved.gmi"))
+	d.waitFor("# Moved")
+	d.edit = writeFile("# Moved again\n")
+	d.press("E", "u")
+	if tb := d.m.tab(); tb.Page == nil || tb.Page.URL.Host == "elsewhere.example" || tb.Target.Host == "elsewhere.example" {
+		t.Fatalf("the tab went to the other host:\n%s", d.screen())
+	}
+	d.expect(strings.Contains(d.screen(), "Uploaded 14 B to "+ts.URLFor("/moved.gmi")), "the upload said, at its own address")
+}
+
+// The answer to an upload does not move a tab the user has taken
+// elsewhere meanwhile; Esc, with nothing loading, cancels an upload.
+func TestTitanAnswerAfterTheTabMoved(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "other.gmi"), []byte("# Other page\n"), 0o644)
+	release := make(chan struct{})
+	ts := heldTitan(t, dir, release)
+	downloads := t.TempDir()
+	d := newDriverOpts(t, 200, 30, Options{DownloadDir: downloads}, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+	d.edit = writeFile("# New notes\n")
+	d.press("E")
+	d.pressNoWait("u")
+	d.waitForNoSettle("Uploading notes.gmi")
+	d.pressNoWait("o") // the upload is held in flight: no settling
+	d.typeText(ts.URLFor("/other.gmi"))
+	d.pressNoWait("enter")
+	d.waitForNoSettle("# Other page")
+	close(release)
+	d.waitFor("Titan token:") // the 59: no token was sent
+	d.typeText("sesame")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "# Other page") && strings.Contains(d.screen(), "Uploaded 12 B"), "the uploaded text said, the tab where the user took it")
+}
+
+// Esc, with nothing loading, cancels an upload; the text stays.
+func TestTitanUploadCancelled(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "notes.gmi"), []byte("# Old notes\n"), 0o644)
+	ts := heldTitan(t, dir, make(chan struct{}))
+	downloads := t.TempDir()
+	d := newDriverOpts(t, 200, 30, Options{DownloadDir: downloads}, ts.URLFor("/notes.gmi"))
+	d.waitFor("# Old notes")
+	d.edit = writeFile("# New notes\n")
+	d.press("E")
+	d.pressNoWait("u")
+	d.waitForNoSettle("Uploading notes.gmi")
+	d.press("esc")
+	d.expect(strings.Contains(d.screen(), "Upload cancelled: your text is kept in "), "the cancel said")
+	if kept, _ := filepath.Glob(filepath.Join(downloads, "notes.edited-*.gmi")); len(kept) != 1 {
+		t.Errorf("kept files: %v", kept)
+	}
+}
+
+// A token the server refused is not sent again unasked; a titan:// link's
+// token goes with a file chosen there too.
+func TestTitanTokens(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ts := titanSite(t, dir, "sesame")
+	titanURL := strings.Replace(ts.URLFor("/pic.png"), "gemini://", "titan://", 1) + ";token=sesame"
+	os.WriteFile(filepath.Join(dir, "index.gmi"), []byte("# Home\n=> "+titanURL+" Upload a picture\n"), 0o644)
+	d := newDriver(t, 200, 30, false, ts.URLFor("/"))
+	d.waitFor("# Home")
+	d.edit = writeFile("# Home, edited\n")
+	d.press("E", "u")
+	d.typeText("wrong")
+	d.press("enter")
+	d.expect(strings.Contains(d.screen(), "Titan token not accepted"), "the wrong token refused")
+	d.press("esc")
+	d.press("E", "u")
+	d.expect(strings.Contains(d.screen(), "Titan upload needs a token"), "no token sent after the refusal: asked again")
+	d.press("esc")
+
+	local := filepath.Join(t.TempDir(), "pic.png")
+	os.WriteFile(local, []byte("\x89PNG fake"), 0o644)
+	d.press("1")
+	d.press("f")
+	d.typeText(local)
+	d.press("enter", "u")
+	d.expect(strings.Contains(d.screen(), "Uploaded 9 B to "+ts.URLFor("/pic.png")), "the file uploaded with the link's token")
+	d.press("1", "esc")
+	d.expect(strings.Contains(d.screen(), "Nothing uploaded"), "Esc at the link's question said")
 }

@@ -279,7 +279,7 @@ func (d *Input) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp(
 // writeTemp writes text to a new temp file for the editor of d.
 func writeTemp(d *Input, text string) tea.Cmd {
 	return func() tea.Msg {
-		path, err := editor.TempFile("propus-input-*.txt", []byte(text))
+		path, err := editor.TempFile("", "propus-input-*.txt", []byte(text))
 		return editorReadyMsg{d: d, path: path, err: err}
 	}
 }

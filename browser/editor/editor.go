@@ -19,11 +19,16 @@ func Command(path string) *exec.Cmd {
 	return exec.Command(args[0], append(args[1:], path)...)
 }
 
-// TempFile writes text to a new file of its own in the temporary
-// directory, named after pattern as os.CreateTemp names it, for the
-// editor; on an error nothing is left behind.
-func TempFile(pattern string, text []byte) (string, error) {
-	f, err := os.CreateTemp("", pattern)
+// TempFile writes text to a new file of its own in dir (made if missing;
+// "" is the temporary directory), named after pattern as os.CreateTemp
+// names it, for the editor; on an error nothing is left behind.
+func TempFile(dir, pattern string, text []byte) (string, error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}

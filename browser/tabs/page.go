@@ -89,6 +89,14 @@ func (p *Page) Bytes() []byte {
 	return p.text
 }
 
+// Text is the page's body as received (so far), decoded from its
+// charset: what the source view shows and a Titan edit starts from.
+func (p *Page) Text() []byte {
+	r, _ := charset.Decoder(bytes.NewReader(p.Bytes()), p.Charset)
+	text, _ := io.ReadAll(r)
+	return text
+}
+
 // ShownView is the view the keys move: the source's when it is shown.
 // The source is the body as received, decoded from its charset, every
 // line as it came (tabs, text after a closing fence and all), shown as
@@ -99,9 +107,7 @@ func (p *Page) ShownView(styles render.Styles, readingWidth int) *render.View {
 	}
 	if b := p.Bytes(); p.source == nil || len(b) != p.sourceOf {
 		p.source, p.sourceOf = render.NewDocument(), len(b)
-		r, _ := charset.Decoder(bytes.NewReader(b), p.Charset)
-		text, _ := io.ReadAll(r)
-		for _, l := range strings.SplitAfter(string(text), "\n") {
+		for _, l := range strings.SplitAfter(string(p.Text()), "\n") {
 			if l != "" {
 				p.source.Append(gemtext.Line{Kind: gemtext.Preformatted, Text: strings.TrimSuffix(strings.TrimSuffix(l, "\n"), "\r")})
 			}

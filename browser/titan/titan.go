@@ -1,14 +1,15 @@
 // Package titan is the browser's side of Titan, Gemini's upload
 // protocol: a page's source edited in $EDITOR, a file chosen from disk,
-// the upload itself, and where edited text goes when it is not uploaded,
-// so that nothing typed is ever lost.
+// and the upload itself.
 //
 // A Job is one upload. Its commands do the I/O and report typed
 // messages; the browser decides what to ask between them: Prepare writes
-// the text to edit to a file (ReadyMsg), Editor runs the editor on it
-// (EditedMsg), Stat reads a chosen file's size and type (StatMsg), Upload
-// sends the file (UploadedMsg), Keep moves edited text that was not
-// uploaded beside the downloads (KeptMsg), Discard removes it once it is.
+// the text to edit to a file in the download directory (ReadyMsg), so
+// that nothing typed is lost whatever happens next (a refusal, a failed
+// upload, a quit); Editor runs the editor on it (EditedMsg); Stat reads a
+// chosen file's size and type (StatMsg); Upload sends the file
+// (UploadedMsg); Discard removes the edited text once it is uploaded, or
+// when it did not change.
 package titan
 
 import (
@@ -35,18 +36,21 @@ import (
 
 // Job is one upload: what goes where, and as what.
 type Job struct {
-	ID     int      // tells one job's messages from another's
-	Tab    int      // the ID of the tab that shows the result
+	ID  int // tells one job's messages from another's
+	Tab int // the ID of the tab that shows the result
+	// Seq is the tab's load sequence number when the job began: the
+	// answer moves the tab only while it has not moved since.
+	Seq    int
 	Target *url.URL // the gemini:// address written to
 	File   string   // the file uploaded
-	// Edited: File holds text edited here, the browser's to remove once
-	// uploaded and to keep beside the downloads when not.
+	// Edited: File holds text edited here, kept in the download
+	// directory until it is uploaded.
 	Edited bool
 	MIME   string
 	Size   int64  // set by Stat, or once the editor saved
 	Token  string // "" sends none
-	// Sent counts the bytes of the file sent while the upload runs; Upload
-	// sets it.
+	// Sent, which the caller of Upload sets, counts the bytes of the file
+	// sent while the upload runs.
 	Sent *atomic.Int64
 	// Identity, when not nil, loads the identity to present.
 	Identity func() (name string, cert *tls.Certificate, err error)
@@ -92,17 +96,9 @@ type UploadedMsg struct {
 	Err      error
 }
 
-// KeptMsg: the job's edited text was moved to Path, or Err says why not
-// (it is then still in the job's file). Why is why it was not uploaded.
-type KeptMsg struct {
-	Job  Job
-	Why  string
-	Path string
-	Err  error
-}
-
-// MIMEOf returns the type to upload a file named name as: text/gemini for
-// .gmi and .gemini, else the system's type for its extension, else
+// MIMEOf returns the type to upload a file named name as (the browser's
+// P and propus put): text/gemini for .gmi and .gemini, else the system's
+// type for its extension ("text/html; charset=utf-8"), else
 // application/octet-stream.
 func MIMEOf(name string) string {
 	ext := strings.ToLower(filepath.Ext(name))
@@ -111,18 +107,19 @@ func MIMEOf(name string) string {
 		return "text/gemini"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {
-		if mt, _, err := mime.ParseMediaType(t); err == nil {
-			return mt
-		}
+		return t
 	}
 	return "application/octet-stream"
 }
 
-// Prepare writes text to a new file of its own for the editor, named
-// after the job's target, and reports ReadyMsg with the job's File set.
-func Prepare(j Job, text []byte) tea.Cmd {
+// Prepare writes text, to edit, to a new file of its own in dir (the
+// download directory), named after the job's target and the time
+// ("notes.edited-20261207-0815-*.gmi"), and reports ReadyMsg with the
+// job's File set. The file stays there until the text is uploaded.
+func Prepare(j Job, text []byte, dir string) tea.Cmd {
 	return func() tea.Msg {
-		path, err := editor.TempFile("propus-edit-*-"+safeName(j.Name()), text)
+		pattern := strings.TrimSuffix(safeName(j.Name()), ".gmi") + ".edited-" + time.Now().Format("20060102-150405") + "-*.gmi"
+		path, err := editor.TempFile(dir, pattern, text)
 		if err != nil {
 			return ReadyMsg{Job: j, Err: err}
 		}
@@ -172,9 +169,6 @@ func Stat(j Job) tea.Cmd {
 // read as it goes; one that changed size since Stat fails the upload
 // rather than send a wrong size.
 func Upload(ctx context.Context, cancel context.CancelFunc, c *client.Client, j Job) tea.Cmd {
-	if j.Sent == nil {
-		j.Sent = new(atomic.Int64)
-	}
 	return func() tea.Msg {
 		defer cancel()
 		msg := UploadedMsg{Job: j}
@@ -204,33 +198,6 @@ func Upload(ctx context.Context, cancel context.CancelFunc, c *client.Client, j 
 	}
 }
 
-// Keep moves the job's edited text beside the downloads, in dir, under a
-// name of its own (the page's name and the time), and reports KeptMsg
-// with why.
-func Keep(j Job, dir, why string) tea.Cmd {
-	return func() tea.Msg {
-		name := strings.TrimSuffix(safeName(j.Name()), ".gmi") + ".edited-" + time.Now().Format("20060102-150405") + ".gmi"
-		dst, err := keepIn(j.File, dir, name)
-		return KeptMsg{Job: j, Why: why, Path: dst, Err: err}
-	}
-}
-
-// keepIn copies src into dir as name (name (1), … if taken), as a
-// download is saved, and removes src once the copy is safe on disk.
-func keepIn(src, dir, name string) (string, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return "", err
-	}
-	defer in.Close()
-	dst, err := content.Download(context.Background(), in, dir, name, nil)
-	if err != nil {
-		return "", err
-	}
-	os.Remove(src)
-	return dst, nil
-}
-
 // Discard removes the job's file when it holds edited text (once it is
 // uploaded, or when nothing changed); a file the user chose is theirs.
 func Discard(j Job) tea.Cmd {
@@ -238,7 +205,7 @@ func Discard(j Job) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		os.Remove(j.File) // a temporary file: one left behind harms nothing
+		os.Remove(j.File) // one left behind harms nothing: the text is on the capsule
 		return nil
 	}
 }

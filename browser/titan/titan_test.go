@@ -39,7 +39,7 @@ func TestTarget(t *testing.T) {
 func TestMIMEOf(t *testing.T) {
 	for name, want := range map[string]string{
 		"index.gmi": "text/gemini", "post.GEMINI": "text/gemini", "a.png": "image/png",
-		"notes.txt": "text/plain", "blob": "application/octet-stream",
+		"notes.txt": "text/plain; charset=utf-8", "blob": "application/octet-stream",
 	} {
 		if got := MIMEOf(name); got != want {
 			t.Errorf("MIMEOf(%q) = %q, want %q", name, got, want)
@@ -47,32 +47,24 @@ func TestMIMEOf(t *testing.T) {
 	}
 }
 
-// Text that is not uploaded moves beside the downloads under a name of
-// its own, and the temporary file goes; nothing is lost.
-func TestPrepareThenKeep(t *testing.T) {
+// The text to edit goes to the download directory from the start, named
+// after the page, so that nothing typed is lost whatever comes after;
+// Discard removes it once uploaded.
+func TestPrepareInDownloads(t *testing.T) {
 	t.Parallel()
 	j := Job{Target: mustURL(t, "gemini://example.org/notes/../guest book.gmi")}
-	ready := Prepare(j, []byte("# Hello\n"))().(ReadyMsg)
-	if ready.Err != nil || !ready.Job.Edited {
+	dir := filepath.Join(t.TempDir(), "downloads")
+	ready := Prepare(j, []byte("# Hello\n"), dir)().(ReadyMsg)
+	if ready.Err != nil || !ready.Job.Edited || filepath.Dir(ready.Job.File) != dir ||
+		!strings.HasPrefix(filepath.Base(ready.Job.File), "guest_book.edited-") || !strings.HasSuffix(ready.Job.File, ".gmi") {
 		t.Fatalf("Prepare: %+v", ready)
 	}
-	t.Cleanup(func() { os.Remove(ready.Job.File) })
 	if b, _ := os.ReadFile(ready.Job.File); string(b) != "# Hello\n" {
 		t.Fatalf("the file to edit holds %q", b)
 	}
-	if base := filepath.Base(ready.Job.File); !strings.HasSuffix(base, "-guest_book.gmi") {
-		t.Errorf("the file to edit is called %q", base)
-	}
-	dir := filepath.Join(t.TempDir(), "downloads")
-	kept := Keep(ready.Job, dir, "Not uploaded")().(KeptMsg)
-	if kept.Err != nil || filepath.Dir(kept.Path) != dir || !strings.HasPrefix(filepath.Base(kept.Path), "guest_book.edited-") {
-		t.Fatalf("Keep: %+v", kept)
-	}
-	if b, _ := os.ReadFile(kept.Path); string(b) != "# Hello\n" {
-		t.Errorf("the kept file holds %q", b)
-	}
+	Discard(ready.Job)()
 	if _, err := os.Stat(ready.Job.File); !os.IsNotExist(err) {
-		t.Errorf("the temporary file is still there: %v", err)
+		t.Errorf("the uploaded text is still there: %v", err)
 	}
 }
 
