@@ -7,17 +7,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"mime"
 	"net/url"
 	"os"
 	"os/signal"
-	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"propus/browser/content"
 	"propus/browser/sanitize"
+	"propus/browser/titan"
 	"propus/client"
 	"propus/tofu"
 )
@@ -94,11 +92,11 @@ func runPut(e *env, args []string) int {
 		}
 		body, size = f, n
 		if *mimeType == "" {
-			ext := filepath.Ext(name)
+			named := name
 			if name == "-" {
-				ext = path.Ext(target.Path)
+				named = target.Path
 			}
-			*mimeType = typeByExtension(ext)
+			*mimeType = titan.MIMEOf(named)
 		}
 	}
 
@@ -147,7 +145,7 @@ func runPut(e *env, args []string) int {
 // returns the normalised gemini URL of the resource: the one Titan
 // writes.
 func uploadTarget(arg string) (*url.URL, error) {
-	u, err := client.ParseTyped(nil, arg)
+	u, err := client.ParseURL(arg)
 	if err != nil {
 		return nil, err
 	}
@@ -192,18 +190,4 @@ func uploadName(name string) string {
 		return "standard input"
 	}
 	return name
-}
-
-// typeByExtension returns the media type of a file name's extension:
-// text/gemini for .gmi and .gemini, else what package mime knows, else
-// application/octet-stream.
-func typeByExtension(ext string) string {
-	switch strings.ToLower(ext) {
-	case ".gmi", ".gemini":
-		return "text/gemini"
-	}
-	if t := mime.TypeByExtension(ext); t != "" {
-		return t
-	}
-	return "application/octet-stream"
 }
