@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"propus/gemtext"
 	"propus/testserver"
 )
 
@@ -310,5 +313,30 @@ func TestParseRobots(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 			t.Errorf("parseRobots(%q) = %q, want %q", tt.text, got, tt.want)
 		}
+	}
+}
+
+// A long preformatted block renders in time and memory linear in its
+// size: appending each line to the text so far copied it again, which
+// made a capsule's 40,000-line block hold a request for 21 s.
+func TestRenderPreformattedLinear(t *testing.T) {
+	var doc gemtext.Document
+	doc = append(doc, gemtext.Line{Kind: gemtext.PreformatToggle})
+	size := 0
+	for i := range 20000 {
+		l := gemtext.Line{Kind: gemtext.Preformatted, Text: fmt.Sprintf("line %05d of a long preformatted block of text", i)}
+		size += len(l.Text) + 1
+		doc = append(doc, l)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	base, _ := url.Parse("gemini://example.org/")
+	blocks, _ := renderGemtext(doc, base)
+	runtime.ReadMemStats(&after)
+	if len(blocks) != 1 || len(blocks[0].Text) != size-1 {
+		t.Fatalf("%d blocks, the first %d bytes; want one of %d", len(blocks), len(blocks[0].Text), size-1)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > uint64(20*size) {
+		t.Errorf("rendering a %d-byte block allocated %d bytes", size, n)
 	}
 }

@@ -27,6 +27,12 @@ type block struct {
 // gateway. It also returns the first heading, for the title.
 func renderGemtext(doc gemtext.Document, base *url.URL) (blocks []block, title string) {
 	var pre *block
+	var preLines []string // the open block's lines, joined when it ends
+	endPre := func() {
+		pre.Text = strings.Join(preLines, "\n")
+		blocks = append(blocks, *pre)
+		pre, preLines = nil, nil
+	}
 	n := 0
 	for _, l := range doc {
 		switch l.Kind {
@@ -34,14 +40,12 @@ func renderGemtext(doc gemtext.Document, base *url.URL) (blocks []block, title s
 			if pre == nil {
 				pre = &block{Kind: "pre", Alt: l.Text}
 			} else {
-				pre.Text = strings.TrimSuffix(pre.Text, "\n")
-				blocks = append(blocks, *pre)
-				pre = nil
+				endPre()
 			}
 			continue
 		case gemtext.Preformatted:
 			if pre != nil {
-				pre.Text += l.Text + "\n"
+				preLines = append(preLines, l.Text)
 				continue
 			}
 		}
@@ -71,8 +75,7 @@ func renderGemtext(doc gemtext.Document, base *url.URL) (blocks []block, title s
 		}
 	}
 	if pre != nil { // unclosed at the end of the document
-		pre.Text = strings.TrimSuffix(pre.Text, "\n")
-		blocks = append(blocks, *pre)
+		endPre()
 	}
 	return blocks, title
 }
