@@ -48,7 +48,7 @@ func (g *Gateway) client(d time.Duration, trust *tofu.Result) *client.Client {
 // checkTarget refuses a capsule on the block list and, in public mode, a
 // path its robots.txt disallows to web proxies.
 func (g *Gateway) checkTarget(ctx context.Context, u *url.URL) error {
-	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	host := blockKey(u.Hostname())
 	if g.blocked[host] {
 		return &BlockedError{Target: host, Reason: "has asked not to be reached through this gateway"}
 	}

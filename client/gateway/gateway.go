@@ -13,6 +13,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"propus/client"
+	"propus/client/hostport"
 	"propus/tofu"
 )
 
@@ -109,7 +110,7 @@ func (g *Gateway) init() {
 		g.robots = &robotsCache{}
 		g.blocked = map[string]bool{}
 		for _, h := range g.BlockHosts {
-			g.blocked[strings.ToLower(strings.TrimSuffix(h, "."))] = true
+			g.blocked[blockKey(h)] = true
 		}
 		g.mux = http.NewServeMux()
 		g.routes(g.mux)
@@ -155,6 +156,16 @@ func (g *Gateway) logf(format string, args ...any) {
 	if g.Logf != nil {
 		g.Logf(format, args...)
 	}
+}
+
+// blockKey is the form a host name is blocked and looked up under: as
+// requests carry it (punycode, lower case, no trailing dot), so that
+// "bücher.example" blocks "xn--bcher-kva.example".
+func blockKey(host string) string {
+	if h, err := hostport.NormalizeHost(host); err == nil {
+		return h
+	}
+	return strings.ToLower(strings.TrimSuffix(host, "."))
 }
 
 // hostAllowed reports whether the Host header names this gateway.

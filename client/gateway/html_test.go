@@ -280,7 +280,7 @@ func TestPublicMode(t *testing.T) {
 	ts := testserver.NewServer(t, m)
 	g := local(ts.Port)
 	g.Public = true
-	g.BlockHosts = []string{"optout.example"}
+	g.BlockHosts = []string{"optout.example", "Bücher.Example."}
 	base := serve(t, g)
 	for path, code := range map[string]int{"/": 200, "/all": 200, "/private": 403, "/private/x": 403, "/public": 200} {
 		resp, got := apiCall(t, base, fmt.Sprintf(`{"url":"%s%s"}`, ts.URL, path))
@@ -294,6 +294,12 @@ func TestPublicMode(t *testing.T) {
 	if resp, got := apiCall(t, base, `{"url":"gemini://optout.example/"}`); resp.StatusCode != 403 ||
 		got != `{"success":false,"error":"Blocked: optout.example has asked not to be reached through this gateway"}` {
 		t.Errorf("blocked host: HTTP %d %s", resp.StatusCode, got)
+	}
+	// An internationalised name blocks however the URL spells it.
+	for _, u := range []string{"gemini://bücher.example/", "gemini://xn--bcher-kva.example./"} {
+		if resp, got := apiCall(t, base, `{"url":"`+u+`"}`); resp.StatusCode != 403 || !strings.Contains(got, "has asked not to be reached") {
+			t.Errorf("%s: HTTP %d %s", u, resp.StatusCode, got)
+		}
 	}
 }
 
