@@ -30,7 +30,8 @@ type preset struct {
 
 // lookupMeta returns the preset that dir/.meta in root gives the name
 // base in dir: the last line whose glob (path.Match syntax) matches it.
-// A missing or unreadable file gives the zero preset.
+// A missing or unreadable file, or one that is not a regular file (a
+// FIFO would block the request), gives the zero preset.
 //
 // Lines are "<glob>: <metadata>"; blank lines, lines starting with "#"
 // and lines without ":" are skipped. The metadata is one of:
@@ -40,7 +41,7 @@ type preset struct {
 //	51 Gone for good          a whole reply (a 2x one serves the file with its meta as type)
 //	(nothing)                 the defaults again
 func lookupMeta(root *os.Root, dir, base string) preset {
-	f, err := root.Open(filepath.Join(dir, metaFile))
+	f, err := openRegular(root, filepath.Join(dir, metaFile))
 	if err != nil {
 		return preset{}
 	}
