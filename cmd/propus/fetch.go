@@ -181,7 +181,7 @@ func writeBody(resp *client.Response, out string, stdout io.Writer, tty bool, st
 }
 
 // writeFile writes r to path whole or not at all: to a part file beside
-// it, made as downloads make theirs, renamed into place.
+// it, made as downloads make theirs, synced, renamed into place.
 func writeFile(path string, r io.Reader) error {
 	tmp, err := content.CreatePart(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
@@ -189,6 +189,10 @@ func writeFile(path string, r io.Reader) error {
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}
