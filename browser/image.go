@@ -1,7 +1,6 @@
 package browser
 
 import (
-	"bytes"
 	"errors"
 	"image"
 	"io"
@@ -106,7 +105,7 @@ func fetchImage(h load.HeaderMsg, received *atomic.Int64) tea.Cmd {
 		case err != nil:
 			im.Err = err
 		default:
-			im.Decoded, im.Info, im.Err = picture.Decode(bytes.NewReader(body), h.MIME, picture.Limits{})
+			im.Decoded, im.Info, im.Err = picture.DecodeBytes(body, h.MIME, picture.Limits{})
 		}
 		return imageMsg{h: h, image: im, truncated: resp.Truncated()}
 	}

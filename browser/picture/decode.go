@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/image/webp"
+
+	"propus/browser/content"
 )
 
 // Default limits of Decode, used where a Limits field is zero or less.
@@ -40,28 +42,11 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// Info describes a decoded image, for a caption (Info.Caption).
+// Info describes a decoded image: its format and size.
 type Info struct {
 	Format        string // "PNG", "JPEG", "GIF" or "WebP"
 	Width, Height int    // in pixels, as the header declares
 	Bytes         int64  // the size of the body
-}
-
-// Caption is Info in a few words: "PNG · 1200×800 · 340 KiB".
-func (i Info) Caption() string {
-	return fmt.Sprintf("%s · %d×%d · %s", i.Format, i.Width, i.Height, byteSize(i.Bytes))
-}
-
-// byteSize says n in B, KiB or MiB, rounded down.
-func byteSize(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
 }
 
 // TooLargeError is Decode refusing an image over its Limits: by the pixel
@@ -75,7 +60,7 @@ type TooLargeError struct {
 
 func (e *TooLargeError) Error() string {
 	if e.Width == 0 && e.Height == 0 {
-		return fmt.Sprintf("the image is larger than %s, the most propus shows", byteSize(e.MaxBytes))
+		return fmt.Sprintf("the image is larger than %s, the most propus shows", content.HumanSize(e.MaxBytes))
 	}
 	mp := int64(e.Width) * int64(e.Height) / 1_000_000
 	return fmt.Sprintf("the image is %d×%d pixels (%d megapixels); propus shows up to %d megapixels",
@@ -195,15 +180,22 @@ func Supported(mimeType string) bool {
 // Errors are *UnsupportedError, *TooLargeError, *BrokenError, or the
 // error reading r. Decode does not panic on any input.
 func Decode(r io.Reader, mimeType string, lim Limits) (image.Image, Info, error) {
-	f, err := formatOf(mimeType)
-	if err != nil {
-		return nil, Info{}, err
-	}
 	lim = lim.withDefaults()
 	b, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
 		return nil, Info{}, err
 	}
+	return DecodeBytes(b, mimeType, lim)
+}
+
+// DecodeBytes is Decode of a body already read whole: b itself is
+// decoded, not a copy of it.
+func DecodeBytes(b []byte, mimeType string, lim Limits) (image.Image, Info, error) {
+	f, err := formatOf(mimeType)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	lim = lim.withDefaults()
 	if int64(len(b)) > lim.MaxBytes {
 		return nil, Info{}, &TooLargeError{MaxBytes: lim.MaxBytes}
 	}

@@ -62,21 +62,6 @@ func TestDecodeFormats(t *testing.T) {
 	}
 }
 
-func TestCaption(t *testing.T) {
-	for _, tc := range []struct {
-		info Info
-		want string
-	}{
-		{Info{"PNG", 1200, 800, 340 << 10}, "PNG · 1200×800 · 340 KiB"},
-		{Info{"GIF", 1, 1, 43}, "GIF · 1×1 · 43 B"},
-		{Info{"JPEG", 4000, 3000, 5<<20 + 1}, "JPEG · 4000×3000 · 5 MiB"},
-	} {
-		if got := tc.info.Caption(); got != tc.want {
-			t.Errorf("Caption() = %q, want %q", got, tc.want)
-		}
-	}
-}
-
 // bombGIF returns a small GIF whose logical screen is 65535×65535.
 func bombGIF(t *testing.T) []byte {
 	b := encodeGIF(t, testImage(4, 4, false))

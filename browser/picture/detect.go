@@ -11,8 +11,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// kittyQueryID is the image id of the kitty graphics query.
-const kittyQueryID = 31
+// kittyQueryID is the image id of the kitty graphics query, and
+// kittyQueryIDText the same in Queries.
+const (
+	kittyQueryID     = 31
+	kittyQueryIDText = "31"
+)
 
 // Queries are the terminal queries Detector.Query sends, in this order: a
 // kitty graphics query (a 1×1 image with a=q, which a terminal with the
@@ -21,7 +25,7 @@ const kittyQueryID = 31
 // kitty draws placeholders only from 0.28), and primary device
 // attributes, which every terminal answers, last: its answer marks the end
 // of the answers.
-const Queries = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" +
+const Queries = "\x1b_Gi=" + kittyQueryIDText + ",s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" +
 	"\x1b[16t" +
 	ansi.RequestNameVersion +
 	ansi.RequestPrimaryDeviceAttributes
@@ -31,9 +35,9 @@ const Queries = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" +
 //
 // Bubble Tea v2 passes the answers to the program's Update as the
 // ultraviolet events its input decoder makes of them (tea.Msg is
-// uv.Event, and Bubble Tea does not translate these three); the browser
-// passes every message to Detector.Update before its own handling, or at
-// least these:
+// uv.Event; Bubble Tea translates only the version answer, into a
+// tea.TerminalVersionMsg); the browser passes every message to
+// Detector.Update before its own handling, or at least these:
 //
 //   - uv.KittyGraphicsEvent: the kitty graphics answer (APC G i=31;OK);
 //   - uv.CellSizeEvent: the cell size in pixels (CSI 6;h;w t);
@@ -69,7 +73,7 @@ func (d *Detector) Query() tea.Cmd {
 
 // Update takes in a message and reports whether it was an answer to
 // Queries. The browser gives it every message, or at least those of the
-// three types the Detector doc lists.
+// four types the Detector doc lists.
 func (d *Detector) Update(msg tea.Msg) (handled bool) {
 	switch msg := msg.(type) {
 	case uv.KittyGraphicsEvent:
