@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // MaxRedirects is how many redirects a client follows for one request, as

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // MaxURLLength is the longest request URL the protocol allows, in bytes,

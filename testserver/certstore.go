@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"propus/client/hostport"
 	"propus/client/identity"
 	"propus/tofu/atomicfile"
+	"propus/tofu/hostport"
 )
 
 // GeneratedCertificateValidity is how long a certificate made by

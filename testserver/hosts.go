@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"propus/client"
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // proxyRefused is the meta of the 53 answer for a host or port the server

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"propus/client"
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // Request is a Gemini request as a handler sees it.

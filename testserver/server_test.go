@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"propus/client"
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // eofConn records whether the TCP stream ended, which tells a TLS EOF

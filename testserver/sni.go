@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // SNICertificates returns a tls.Config.GetCertificate function that

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // Check decides whether to accept the certificate chain that address

@@ -6,9 +6,10 @@
 // PublicKeyPin), kept per "host:port" (as hostport.NormalizeAddress writes
 // it) together with the certificate's expiry. A different key before that
 // expiry is refused with a *ChangedError, for the user to decide; after
-// it, the new key replaces the pin. Of the client the package uses only
-// that address normaliser, and it knows nothing of the UI: it is handed
-// certificate chains and returns decisions and typed errors.
+// it, the new key replaces the pin. The package knows nothing of the
+// client or the UI: it is handed certificate chains and returns decisions
+// and typed errors. Its subpackage hostport is the one address normaliser
+// the client, identity scopes and the server share with it.
 //
 // # Usage
 //
@@ -40,9 +41,9 @@
 //
 // The five fields are separated by spaces or tabs:
 //
-//   - address: "host:port" as hostport.NormalizeAddress returns it (lower-case host,
-//     IPv6 in brackets, port always written; other spellings are accepted
-//     when reading and normalised);
+//   - address: "host:port" as hostport.NormalizeAddress returns it
+//     (lower-case host, IPv6 in brackets, port always written; other
+//     spellings are accepted when reading and normalised);
 //   - fingerprint: "SHA256:" and 64 lower-case hex digits, the SHA-256 of
 //     the certificate's DER SubjectPublicKeyInfo (upper case is accepted
 //     when reading);

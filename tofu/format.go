@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // fileHeader is the first line of every file the store writes. A file whose

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"time"
 
-	"propus/client/hostport"
 	"propus/tofu/atomicfile"
+	"propus/tofu/hostport"
 )
 
 // LastSeenInterval is the resolution of Host.LastSeen: a matching key

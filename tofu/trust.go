@@ -3,7 +3,7 @@ package tofu
 import (
 	"crypto/x509"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // Trust pins cert's key for address from now on, replacing any pin: the

@@ -13,8 +13,8 @@ import (
 	"golang.org/x/time/rate"
 
 	"propus/client"
-	"propus/client/hostport"
 	"propus/tofu"
+	"propus/tofu/hostport"
 )
 
 // The limits a Gateway uses when its fields are zero.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"propus/client/hostport"
+	"propus/tofu/hostport"
 )
 
 // Scope is where an identity is used: one host, one port, and every path

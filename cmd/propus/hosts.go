@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"propus/client"
-	"propus/client/hostport"
 	"propus/tofu"
+	"propus/tofu/hostport"
 )
 
 var hostsCommands = []subcommand{

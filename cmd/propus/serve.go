@@ -20,10 +20,10 @@ import (
 	"syscall"
 	"time"
 
-	"propus/client/hostport"
 	"propus/client/identity"
 	"propus/testserver"
 	"propus/tofu"
+	"propus/tofu/hostport"
 )
 
 const serveHelp = `Serves a directory over Gemini: static files, directory listings and CGI

@@ -1,8 +1,9 @@
 // Package hostport holds the one way propus writes a host and a
 // "host:port" address: the form requests carry once normalised, and the
 // key the known-hosts store, identity scopes and the server's virtual
-// hosts compare addresses by. It knows nothing of requests, so that the
-// client, the known-hosts store and the server can all share it.
+// hosts compare addresses by. It lives with the known-hosts store, whose
+// keys these addresses are, and knows nothing of requests, so that the
+// client and the server can share it.
 package hostport
 
 import (
