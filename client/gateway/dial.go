@@ -8,9 +8,6 @@ import (
 	"syscall"
 )
 
-// DefaultPort is the one port a gateway dials without being told more.
-const DefaultPort = 1965
-
 // BlockedError reports a target the gateway refuses to reach: an address
 // that is not public, a port that is not allowed, a host on the block list
 // or a path the capsule's robots.txt disallows.

@@ -46,7 +46,7 @@ type Gateway struct {
 	// AllowPrivate lets the gateway dial loopback, private and other
 	// non-public addresses: for a local capsule under test.
 	AllowPrivate bool
-	// AllowPorts are ports dialled besides DefaultPort.
+	// AllowPorts are ports dialled besides Gemini's, hostport.DefaultPort.
 	AllowPorts []int
 
 	// Hostnames are the names the Host header may carry (a port after
@@ -94,7 +94,7 @@ func (g *Gateway) init() {
 		if g.Hosts == nil {
 			g.Hosts = &tofu.Store{}
 		}
-		ports := map[int]bool{DefaultPort: true}
+		ports := map[int]bool{hostport.DefaultPort: true}
 		for _, p := range g.AllowPorts {
 			ports[p] = true
 		}

@@ -35,10 +35,10 @@ var ErrKeyMismatch = errors.New("the private key does not match the certificate"
 // form Parse also accepts.
 func (id *Identity) MarshalPEM() (certPEM, keyPEM []byte, err error) {
 	if len(id.Certificate.Certificate) == 0 {
-		return nil, nil, errors.New("no certificate in the PEM data")
+		return nil, nil, errors.New("the identity has no certificate")
 	}
 	if id.Certificate.PrivateKey == nil {
-		return nil, nil, errors.New("no private key in the PEM data")
+		return nil, nil, errors.New("the identity has no private key")
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(id.Certificate.PrivateKey)
 	if err != nil {
