@@ -129,11 +129,7 @@ func (m *Model) showImage(t *tabs.Tab, msg imageMsg) tea.Cmd {
 			ks.SavePage.Help().Key + " saves it as received; " + ks.OpenPage.Help().Key + " opens it with another program.\n"
 	}
 	p.SetImage(msg.image, text)
-	var record tea.Cmd
-	if !p.Sensitive && !t.Hides(p.URL) { // else never recorded
-		record = m.about.RecordVisit(p.URL.String(), "")
-	}
-	return tea.Batch(record, reduceImage(msg.image))
+	return tea.Batch(m.recordVisit(t, p, ""), reduceImage(msg.image))
 }
 
 // reducedMsg: a smaller copy of im's decoded image, to keep instead.
@@ -279,7 +275,7 @@ func (m *Model) drawSixel(msg sixelMsg) tea.Cmd {
 		return nil
 	}
 	m.pics.sixelOut = true
-	col := (m.width-column(m.width, m.opts.ReadingWidth, m.opts.Center))/2 + 1
+	col := m.margin() + 1
 	return tea.Raw(ansi.SaveCursor + ansi.CursorPosition(col, 2) + msg.im.Picture.Escape + ansi.RestoreCursor)
 }
 

@@ -255,13 +255,8 @@ func (m *Model) pageHeight() int { return max(m.height-3, 1) }
 // current returns the tab of a load when the load is still that tab's
 // current one, else nil: the one place that tells a stale reply.
 func (m *Model) current(k load.Key) *tabs.Tab {
-	for _, t := range m.tabs {
-		if t.ID == k.Tab {
-			if t.Seq != k.Seq {
-				return nil
-			}
-			return t
-		}
+	if t := m.tabByID(k.Tab); t != nil && t.Seq == k.Seq {
+		return t
 	}
 	return nil
 }

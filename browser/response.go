@@ -238,10 +238,16 @@ func (m *Model) chunk(t *tabs.Tab, c load.ChunkMsg) tea.Cmd {
 			m.flash(c.Err.Error(), true)
 		}
 	}
+	return m.recordVisit(t, p, p.Doc.Title())
+}
+
+// recordVisit records page p of tab t, titled title, in the history:
+// never a page of propus's own or one reached with sensitive input.
+func (m *Model) recordVisit(t *tabs.Tab, p *tabs.Page, title string) tea.Cmd {
 	if p.Sensitive || p.URL == nil || t.Hides(p.URL) {
-		return nil // never recorded
+		return nil
 	}
-	return m.about.RecordVisit(p.URL.String(), p.Doc.Title())
+	return m.about.RecordVisit(p.URL.String(), title)
 }
 
 // loadFailed handles a load that failed before a header arrived; a

@@ -63,7 +63,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		if p := m.tab().Page; p != nil {
 			if c, ok := msg.(tea.MouseClickMsg); ok { // to the column's cells
-				c.X -= (m.width - column(m.width, m.opts.ReadingWidth, m.opts.Center)) / 2
+				c.X -= m.margin()
 				msg = c
 			}
 			if n := p.Clicked(msg, m.pageHeight()); n > 0 {

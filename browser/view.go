@@ -86,13 +86,18 @@ func (m *Model) barView() string {
 	return st.TabBar.Render(fit(b.String(), m.width))
 }
 
+// margin is the number of columns left of the text column: none unless
+// it is centred on a wider screen.
+func (m *Model) margin() int {
+	return (m.width - column(m.width, m.opts.ReadingWidth, m.opts.Center)) / 2
+}
+
 // bodyView is the page area: the page, or the dialog that covers it.
 func (m *Model) bodyView() []string {
 	h := m.pageHeight()
 	var lines []string
-	top := m.dialogs.Top()
-	if _, inline := top.(dialog.Inline); top != nil && !inline {
-		lines = top.View(m.width, h)
+	if m.covered() {
+		lines = m.dialogs.Top().View(m.width, h)
 	} else if p := m.tab().Page; p != nil {
 		w := column(m.width, m.opts.ReadingWidth, m.opts.Center)
 		if p.Image.Shows() {
@@ -100,7 +105,7 @@ func (m *Model) bodyView() []string {
 		} else {
 			lines = m.pageView(p, w, h)
 		}
-		if pad := strings.Repeat(" ", (m.width-w)/2); pad != "" {
+		if pad := strings.Repeat(" ", m.margin()); pad != "" {
 			for i := range lines {
 				lines[i] = pad + lines[i]
 			}

@@ -65,12 +65,6 @@ func (l *Loader) Context() (context.Context, context.CancelFunc) {
 // Close cancels everything the loader started.
 func (l *Loader) Close() { l.cancel() }
 
-// Reopen gives the loader a new root context after Close (a quit that
-// did not happen).
-func (l *Loader) Reopen() {
-	l.ctx, l.cancel = context.WithCancel(context.Background())
-}
-
 // IsCanceled reports whether err means the load was cancelled.
 func IsCanceled(err error) bool {
 	return errors.Is(err, context.Canceled)

@@ -149,12 +149,6 @@ func TestCloseCancels(t *testing.T) {
 	if e, ok := (<-done).(ErrMsg); !ok || !IsCanceled(e.Err) {
 		t.Errorf("after Close: %#v", e)
 	}
-	l.Reopen()
-	ctx2, cancel2 := l.Context()
-	defer cancel2()
-	if ctx2.Err() != nil {
-		t.Error("Reopen gave a cancelled context")
-	}
 }
 
 func TestChainStatus(t *testing.T) {
