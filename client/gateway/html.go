@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"propus/client"
 	"propus/gemtext"
@@ -330,13 +331,12 @@ func failureStatus(s client.Status) (int, string) {
 	return http.StatusBadGateway, "Permanent failure"
 }
 
-// slowDownSeconds is the wait a 44 asks for: its META when a number of
-// seconds, else one second.
+// slowDownSeconds is the wait a 44 asks for, read as the browser reads
+// it (client.Backoff: "30", "wait 30 seconds"), at most an hour; one
+// second when it says none.
 func slowDownSeconds(meta string) int {
-	if n, err := strconv.Atoi(strings.TrimSpace(meta)); err == nil && n > 0 {
-		return min(n, 3600)
-	}
-	return 1
+	d, _ := client.Backoff{MaxDelay: time.Hour, Retries: 1}.Delay(1, meta)
+	return max(int(d/time.Second), 1)
 }
 
 // writeFetchNotice answers a fetch that failed: 403 for a blocked target,

@@ -66,6 +66,7 @@ func capsuleMux(t *testing.T) *testserver.TestServer {
 	m.Handle("/cross", testserver.Reply(30, "gemini://elsewhere.example/"))
 	m.Handle("/web", testserver.Reply(30, "https://example.org/"))
 	m.Handle("/slow", testserver.Reply(44, "7"))
+	m.Handle("/slower", testserver.Reply(44, "Too fast: wait 30 seconds"))
 	m.Handle("/gone", testserver.Reply(52, "Gone for good"))
 	m.Handle("/cgi", testserver.Reply(42, "The script <died>"))
 	m.Handle("/bad", testserver.Reply(59, "Bad request"))
@@ -190,6 +191,10 @@ func TestHTMLStatuses(t *testing.T) {
 	}
 	if resp, _ := do(t, "GET", page+"/slow", ""); resp.Header.Get("Retry-After") != "7" {
 		t.Errorf("44: Retry-After %q", resp.Header.Get("Retry-After"))
+	}
+	// The wait read as the browser reads it, words and all.
+	if resp, _ := do(t, "GET", page+"/slower", ""); resp.Header.Get("Retry-After") != "30" {
+		t.Errorf("44 in words: Retry-After %q", resp.Header.Get("Retry-After"))
 	}
 
 	// A 10 answered: percent-encoded, then a redirect to the answered URL.
