@@ -3,6 +3,7 @@
 package testserver
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
@@ -52,13 +53,12 @@ func (c *CGI) environ(r *Request, s *script) []string {
 			"TLS_VERSION="+tlsVersionName(r.TLS.Version))
 	}
 	if cert := r.Certificate; cert != nil {
-		hash := strings.TrimPrefix(identity.CertificateHash(cert), identity.HashPrefix)
-		sum, _ := hex.DecodeString(hash)
+		sum := sha256.Sum256(cert.Raw) // identity.CertificateHash's, in jetforce's upper case
 		env = append(env,
 			"AUTH_TYPE=CERTIFICATE",
 			"REMOTE_USER="+cert.Subject.CommonName,
-			"TLS_CLIENT_HASH="+identity.HashPrefix+strings.ToUpper(hash), // jetforce's case
-			"TLS_CLIENT_HASH_B64="+base64.URLEncoding.EncodeToString(sum),
+			"TLS_CLIENT_HASH="+identity.HashPrefix+strings.ToUpper(hex.EncodeToString(sum[:])),
+			"TLS_CLIENT_HASH_B64="+base64.URLEncoding.EncodeToString(sum[:]),
 			"TLS_CLIENT_NOT_BEFORE="+cert.NotBefore.UTC().Format(cgiTimeFormat),
 			"TLS_CLIENT_NOT_AFTER="+cert.NotAfter.UTC().Format(cgiTimeFormat),
 			"TLS_CLIENT_SERIAL_NUMBER="+cert.SerialNumber.String(),
