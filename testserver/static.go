@@ -22,8 +22,9 @@ import (
 // without a trailing "/" is redirected (31) to the same path with one
 // (as an absolute path, percent-encoded, query kept), except the root,
 // which the empty path and "/" both serve. A directory is served by its
-// IndexFile when that is a regular file, else by a listing in jetforce's
-// format (see ServeGemini); an index file that exists but cannot be
+// IndexFile when that is a regular file, else by a listing (jetforce's
+// links, with directories first, sizes, gemtext titles and the
+// directory's .header.gmi; see ServeGemini); an index file that exists but cannot be
 // served makes the directory 51, so its contents are not revealed. The
 // query string is otherwise ignored.
 //
